@@ -1,0 +1,58 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useRef, useState, type FormEvent } from 'react';
+import { FormMessage } from '@/components/form-message';
+import { PasswordInput } from '@/components/password-input';
+import { Button, controlClass, Field } from '@/components/ui';
+import { useFormErrors } from '@/components/use-form-errors';
+import { authClient } from '@/lib/auth-client';
+import { describeAuthClientError } from '@/lib/client-errors';
+
+const FIELDS = ['email', 'password'] as const;
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, setErrors, clear, secondsLeft } = useFormErrors(formRef);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get('email') ?? '').trim();
+    const password = String(form.get('password') ?? '');
+    const missing: Record<string, string> = {};
+    if (!email) missing.email = 'Enter your email address.';
+    if (!password) missing.password = 'Enter your password.';
+    if (Object.keys(missing).length) return setErrors({ fields: missing });
+
+    clear();
+    setPending(true);
+    const { error } = await authClient.signIn.backend({ email, password, rememberMe: form.get('rememberMe') === 'on' });
+    if (error) {
+      setPending(false);
+      return setErrors(describeAuthClientError(error, { fields: FIELDS }));
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-describedby={errors.form ? 'login-error' : undefined}>
+      <FormMessage errors={errors} id="login-error" />
+      <Field id="email" label="Email address" error={errors.fields.email}>
+        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required className={controlClass(!!errors.fields.email)} />}
+      </Field>
+      <Field id="password" label="Password" error={errors.fields.password}>
+        {(aria) => <PasswordInput {...aria} name="password" autoComplete="current-password" required invalid={!!errors.fields.password} />}
+      </Field>
+      <label className="flex items-center gap-2 text-sm text-slate-700">
+        <input type="checkbox" name="rememberMe" defaultChecked className="size-4 rounded border-slate-300 text-brand-600" />
+        Keep me signed in on this device
+      </label>
+      <Button type="submit" pending={pending} disabled={secondsLeft > 0} className="w-full">
+        {secondsLeft > 0 ? `Try again in ${secondsLeft}s` : pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}
