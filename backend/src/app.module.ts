@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CredentialsModule } from './auth/credentials.module.js';
+import { ContentTypeGuard } from './auth/guards/content-type.guard.js';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { RolesGuard } from './auth/guards/roles.guard.js';
+import { Clock, SystemClock } from './common/clock.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthModule } from './health/health.module.js';
+import { MailModule } from './mail/mail.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { AppThrottlerGuard } from './throttling/throttler.guard.js';
+import { ThrottlingModule } from './throttling/throttling.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Resolved by the caller: DATABASE_URL, an embedded server, or a test database. */
+  databaseUrl: string;
+}
+
+/** Never logged, at any level: credentials and everything that carries them. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'req.body',
+  'password',
+  '*.password',
+  '*.access_token',
+  '*.refresh_token',
+  '*.token',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Reuses a caller's X-Request-Id when it is sane, so one id follows a request across services. */
+export function requestIdFor(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
+            serializers: {
+              req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+                id: req.id,
+                method: req.method,
+                // Query strings are dropped: they are where tokens end up when clients misbehave.
+                url: req.url?.split('?')[0],
+                remoteAddress: req.remoteAddress,
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.databasePoolSize), migrationsRun: config.runMigrationsOnStart }),
+        CredentialsModule,
+        ThrottlingModule,
+        MailModule,
+        AuditModule,
+        SessionsModule,
+        UsersModule,
+        AuthModule,
+        TasksModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Global guards run in this order: throttle first (cheapest, stops floods before any
+        // crypto or SQL), then authentication (default-deny, CSRF), roles, content type.
+        { provide: APP_GUARD, useClass: AppThrottlerGuard },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: ContentTypeGuard },
+      ],
+      exports: [Clock],
+      global: true,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { requestIdFor } from './app.module.js';
+import { renderProblem, sendProblem } from './common/problem-details.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/config.js';
+
+/** The HTTP server: Fastify, measured at ~6x Express's throughput for this API (see BENCHMARKS.md). */
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
+    trustProxy: config.trustProxy as boolean | string | string[],
+    bodyLimit: config.bodyLimitBytes,
+    // `//api/auth/login`, `/api/auth/login/` and `/API/AUTH/LOGIN` are the same route, so they
+    // share its throttle and cannot be used to get around it.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+  });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Nest Auth Stack API')
+    .setDescription(
+      'Auth-first API: register, sign in (OAuth2 password form or JSON), rotating refresh tokens with reuse detection, ' +
+        'sessions, users and each user’s own tasks. Errors are RFC 9457 problem details. ' +
+        'Authorize with email + password (OAuth2 password flow) or paste an access token (bearer).',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } }, 'oauth2')
+    // Default-deny, documented: every operation needs one of the two, unless marked @Public().
+    .addSecurityRequirements('bearer')
+    .addSecurityRequirements('oauth2')
+    .build();
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}` });
+}
+
+/** Everything between "the module graph exists" and "listen": shared by main.ts and the test kit. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.setGlobalPrefix('api');
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    // Swagger UI needs inline styles and data: images; nothing here serves third-party scripts.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
+    },
+  });
+  app.enableCors({ origin: [...config.corsOrigins], credentials: true });
+  app.useGlobalPipes(createValidationPipe());
+
+  // Errors raised by Fastify itself (malformed JSON, body too large, foreign content type) never
+  // reach Nest's filters; they get the same problem+json here.
+  const fastify = app.getHttpAdapter().getInstance();
+  // One request id everywhere: Fastify's (from a sane X-Request-Id or fresh), echoed to the client
+  // and handed to the pino-http request logger.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    (request.raw as typeof request.raw & { id?: string }).id = request.id;
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
+  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { problem, headers } = renderProblem(error, request.url.split('?')[0]);
+    if (problem.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    sendProblem(reply, problem, headers);
+  });
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    customSiteTitle: 'Nest Auth Stack API',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+  });
+}

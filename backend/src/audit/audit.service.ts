@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { Repository, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { AuthEvent, type AuthEventType } from './auth-event.entity.js';
+
+export interface ClientMeta {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface AuthEventInput {
+  userId?: string | null;
+  sessionId?: string | null;
+  meta?: ClientMeta;
+  /** Ids and reasons only: never a token, hash or password. */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** Writes the security audit trail: one row in `auth_events` and one JSON log line per event. */
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('AuthEvent');
+  }
+
+  /** Pass the transaction's manager so the event commits (or rolls back) with the change it records. */
+  async record(type: AuthEventType, input: AuthEventInput, manager?: EntityManager): Promise<void> {
+    const event = {
+      type,
+      userId: input.userId ?? null,
+      sessionId: input.sessionId ?? null,
+      ip: input.meta?.ip ?? null,
+      userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
+      detail: input.detail ?? null,
+      createdAt: this.clock.now(),
+    };
+    await (manager ? manager.getRepository(AuthEvent) : this.events).insert(event);
+    this.logger.info({ event: type, userId: event.userId, sessionId: event.sessionId, ip: event.ip, detail: event.detail }, `auth event ${type}`);
+  }
+}

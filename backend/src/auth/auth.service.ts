@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { AuditService, type ClientMeta } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { ProblemException, unauthorized } from '../common/problem.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { describeError } from '../common/problem-details.filter.js';
+import { MailService } from '../mail/mail.service.js';
+import { SessionsService, type IssuedTokens, type RotatedTokens } from '../sessions/sessions.service.js';
+import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
+import type { PublicUser } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { AuthUser } from './auth-user.js';
+import { PasswordResetToken } from './password-reset-token.entity.js';
+import { PasswordService } from './password.service.js';
+import { TokenService } from './token.service.js';
+
+export const INVALID_CREDENTIALS = 'Incorrect email or password';
+const ACCOUNT_DISABLED = 'This account has been disabled.';
+const INVALID_RESET = 'This password reset link is invalid or has expired.';
+const RESET_TTL_MS = 60 * 60 * 1000;
+
+export interface SignedIn {
+  user: PublicUser;
+  tokens: IssuedTokens;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokenService,
+    private readonly attempts: LoginAttemptsService,
+    private readonly audit: AuditService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('AuthService');
+  }
+
+  async register(input: { email: string; password: string; name?: string | null }, meta: ClientMeta): Promise<SignedIn> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.users.create(input, em);
+      const tokens = await this.sessions.create(user, meta, em);
+      await this.audit.record('register', { userId: user.id, sessionId: tokens.sessionId, meta }, em);
+      return { user, tokens };
+    });
+  }
+
+  /**
+   * Unknown email and wrong password give the same answer in the same time (a dummy verify), and
+   * only a correct password reveals that an account is disabled.
+   */
+  async login(email: string, password: string, meta: ClientMeta): Promise<SignedIn> {
+    const ip = meta.ip ?? 'unknown';
+    await this.attempts.assertAllowed(email, ip);
+    const user = await this.users.findByEmail(email);
+    const ok = user ? await this.passwords.verify(user.passwordHash, password) : (await this.passwords.verifyDummy(password), false);
+    if (!user || !ok) {
+      await this.attempts.recordFailure(email, ip);
+      await this.audit.record('login_failure', { userId: user?.id ?? null, meta, detail: { reason: user ? 'bad_password' : 'unknown_email' } });
+      throw unauthorized(INVALID_CREDENTIALS);
+    }
+    if (!user.isActive) {
+      await this.audit.record('login_failure', { userId: user.id, meta, detail: { reason: 'disabled' } });
+      throw unauthorized(ACCOUNT_DISABLED);
+    }
+    if (this.passwords.needsRehash(user.passwordHash)) {
+      // The cost parameters changed since this hash was made; the plaintext is at hand only now.
+      await this.users.setPassword(user.id, password);
+    }
+    await this.attempts.reset(email, ip);
+    const tokens = await this.sessions.create(user, meta);
+    await this.audit.record('login_success', { userId: user.id, sessionId: tokens.sessionId, meta });
+    return { user, tokens };
+  }
+
+  refresh(refreshToken: string, meta: ClientMeta): Promise<RotatedTokens> {
+    return this.sessions.rotate(refreshToken, meta);
+  }
+
+  /**
+   * Ends the session named by the refresh token and/or the access token. Always succeeds: logging
+   * out twice, or with a token that already expired, is not an error.
+   */
+  async logout(input: { refreshToken?: string; accessToken?: string }, meta: ClientMeta): Promise<void> {
+    const targets = new Map<string, string>();
+    if (input.refreshToken) {
+      const found = await this.sessions.sessionOfRefreshToken(input.refreshToken);
+      if (found) targets.set(found.sessionId, found.userId);
+    }
+    if (input.accessToken) {
+      const claims = this.tokens.verifyAccessToken(input.accessToken);
+      if (claims?.sid && claims.sub) targets.set(claims.sid, claims.sub);
+    }
+    for (const [sessionId, userId] of targets) {
+      if (await this.sessions.revoke(sessionId, 'logout')) await this.audit.record('logout', { userId, sessionId, meta });
+    }
+  }
+
+  async logoutAll(caller: AuthUser, meta: ClientMeta): Promise<number> {
+    const count = await this.sessions.revokeAllForUser(caller.id, 'logout_all');
+    await this.audit.record('logout_all', { userId: caller.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: count } });
+    return count;
+  }
+
+  /** Needs the current password (throttled like a login); ends every other session. */
+  async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
+    const ip = meta.ip ?? 'unknown';
+    await this.attempts.assertAllowed(caller.email, ip);
+    const user = await this.users.get(caller.id);
+    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
+      await this.attempts.recordFailure(caller.email, ip);
+      throw unauthorized('The current password is incorrect.');
+    }
+    await this.dataSource.transaction(async (em) => {
+      await this.users.setPassword(user.id, newPassword, em);
+      const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
+      await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);
+    });
+  }
+
+  /**
+   * Always the same answer, immediately: the lookup, token and mail happen after the response is
+   * decided, so neither body nor timing tells whether the email has an account.
+   */
+  requestPasswordReset(email: string, meta: ClientMeta): void {
+    void this.sendResetLink(email, meta).catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'password reset mail failed'));
+  }
+
+  /** Exposed for tests and the kit: resolves when the reset mail (if any) has been handed over. */
+  async sendResetLink(email: string, meta: ClientMeta): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user || !user.isActive) return;
+    const token = TokenService.randomToken();
+    const now = this.clock.now();
+    await this.dataSource.getRepository(PasswordResetToken).insert({
+      id: randomUUID(),
+      userId: user.id,
+      tokenHash: TokenService.hash(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
+      usedAt: null,
+    });
+    await this.audit.record('password_reset_requested', { userId: user.id, meta });
+    const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    await this.mail.send(
+      user.email,
+      'Reset your password',
+      `Someone (hopefully you) asked to reset the password of this account.\n\nOpen this link within one hour to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message: your password stays unchanged.`,
+    );
+  }
+
+  /** Spends a reset token (single use, one hour), sets the password, and ends every session. */
+  async resetPassword(token: string, newPassword: string, meta: ClientMeta): Promise<void> {
+    const now = this.clock.now();
+    const userId = await this.dataSource.transaction(async (em) => {
+      const [row] = (await em.query(
+        `SELECT t.id, t.user_id, t.expires_at, t.used_at, u.is_active FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = $1 FOR UPDATE OF t`,
+        [TokenService.hash(token)],
+      )) as { id: string; user_id: string; expires_at: Date; used_at: Date | null; is_active: boolean }[];
+      if (!row || row.used_at !== null || row.expires_at <= now || !row.is_active) return undefined;
+      // Every outstanding link of this user dies with the one used.
+      await em.query(`UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [row.user_id, now]);
+      await this.users.setPassword(row.user_id, newPassword, em);
+      const revoked = await this.sessions.revokeAllForUser(row.user_id, 'password_reset', { manager: em });
+      await this.audit.record('password_reset', { userId: row.user_id, meta, detail: { sessionsRevoked: revoked } }, em);
+      return row.user_id;
+    });
+    if (!userId) throw new ProblemException(400, INVALID_RESET);
+  }
+}

@@ -1,0 +1,156 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsPassword, NormalizeEmail, Trim } from '../../common/validators.js';
+import { UserResponse } from '../../users/dto/user.dto.js';
+
+export class RegisterDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
+  @NormalizeEmail()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 128, description: '8–128 characters, any Unicode' })
+  @IsPassword()
+  password: string;
+
+  @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 100, nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string | null;
+}
+
+/**
+ * Login takes the OAuth2 password-grant form (`username`, what Swagger's Authorize sends) or JSON
+ * (`email`). The other OAuth2 form fields are accepted and ignored.
+ */
+export class LoginDto {
+  @ApiPropertyOptional({ example: 'ada@example.com', description: 'JSON body: the account email' })
+  @ValidateIf((o: LoginDto) => o.username === undefined)
+  @NormalizeEmail()
+  @IsString({ message: 'email is required' })
+  @IsNotEmpty({ message: 'email is required' })
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'ada@example.com', description: 'OAuth2 form: the account email' })
+  @ValidateIf((o: LoginDto) => o.email === undefined)
+  @NormalizeEmail()
+  @IsString({ message: 'username is required' })
+  @IsNotEmpty({ message: 'username is required' })
+  @MaxLength(320)
+  username?: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 form only' })
+  @IsOptional()
+  @IsIn(['password'], { message: 'grant_type must be "password"' })
+  grant_type?: string;
+
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  scope?: string;
+
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  client_id?: string;
+
+  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  client_secret?: string;
+}
+
+export class RefreshDto {
+  @ApiPropertyOptional({ description: 'Taken from the refresh_token cookie when absent' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  refresh_token?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128 })
+  @IsPassword()
+  newPassword: string;
+}
+
+export class ForgotPasswordDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @NormalizeEmail()
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(320)
+  email: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'The token from the reset link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  token: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128 })
+  @IsPassword()
+  newPassword: string;
+}
+
+export class TokensResponse {
+  @ApiProperty({ description: 'JWT access token' })
+  access_token: string;
+
+  @ApiProperty({ description: 'Opaque refresh token; rotated on every use' })
+  refresh_token: string;
+
+  @ApiProperty({ enum: ['bearer'] })
+  token_type: 'bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires', example: 1800 })
+  expires_in: number;
+
+  @ApiProperty({ type: UserResponse })
+  user: UserResponse;
+}
+
+export class SessionResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastUsedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  userAgent: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  ip: string | null;
+
+  @ApiProperty({ description: 'The session of the access token making this request' })
+  current: boolean;
+}

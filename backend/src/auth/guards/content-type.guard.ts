@@ -1,0 +1,22 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ACCEPTS_FORM } from '../../common/decorators/accepts-form.decorator.js';
+import { ProblemException } from '../../common/problem.js';
+
+/**
+ * Forms are parsed globally (Swagger's OAuth2 login posts one), but only routes marked
+ * `@AcceptsForm()` take them; elsewhere a form body is 415 like any other foreign content type.
+ */
+@Injectable()
+export class ContentTypeGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const type = request.headers['content-type'];
+    if (type === undefined || !type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return true;
+    if (this.reflector.get<boolean>(ACCEPTS_FORM, context.getHandler())) return true;
+    throw new ProblemException(415, 'This endpoint accepts application/json only.');
+  }
+}

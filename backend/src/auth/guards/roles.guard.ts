@@ -1,0 +1,21 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { REQUIRED_ROLES } from '../../common/decorators/roles.decorator.js';
+import { forbidden } from '../../common/problem.js';
+import type { Role } from '../../users/user.entity.js';
+import type { AuthUser } from '../auth-user.js';
+
+/** Global: enforces `@Roles(...)`. Runs after authentication, so `user.role` is the live role. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    if (!roles || roles.length === 0) return true;
+    const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>().user;
+    if (!user || !roles.includes(user.role)) throw forbidden(`This action requires the ${roles.join(' or ')} role.`);
+    return true;
+  }
+}

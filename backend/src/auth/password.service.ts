@@ -1,0 +1,51 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { argon2id, hash, needsRehash, verify, type HashOptions } from 'argon2';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+/** argon2id hashing with the configured cost; the only place that sees a plaintext password. */
+@Injectable()
+export class PasswordService implements OnModuleInit {
+  private readonly options: HashOptions;
+  private dummyHash: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.options = {
+      type: argon2id,
+      memoryCost: config.argon2.memoryKiB,
+      timeCost: config.argon2.timeCost,
+      parallelism: config.argon2.parallelism,
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    // A real hash at the current cost: verifying an unknown email against it takes exactly as long
+    // as verifying a wrong password, so response time does not reveal which emails exist.
+    this.dummyHash = await this.hash(`dummy-${Math.random()}`);
+  }
+
+  hash(password: string): Promise<string> {
+    return hash(password, { ...this.options, raw: false });
+  }
+
+  async verify(storedHash: string, password: string): Promise<boolean> {
+    try {
+      return await verify(storedHash, password);
+    } catch {
+      return false; // a malformed stored hash is a failed login, not a 500
+    }
+  }
+
+  /** Burns the same time as `verify` for a user that does not exist. */
+  async verifyDummy(password: string): Promise<void> {
+    await this.verify(this.dummyHash, password);
+  }
+
+  /** True when the hash was made with other parameters than the configured ones (rehash on login). */
+  needsRehash(storedHash: string): boolean {
+    try {
+      return needsRehash(storedHash, this.options);
+    } catch {
+      return true;
+    }
+  }
+}

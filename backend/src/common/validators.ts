@@ -1,0 +1,54 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/**
+ * 8–128 characters counted as Unicode code points (an emoji is one character, not two UTF-16 units).
+ * Nothing is trimmed or truncated: the password hashed is exactly the password typed.
+ */
+export function IsPassword(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isPassword',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `password must be between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters`, ...options },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          const length = [...value].length;
+          return length >= PASSWORD_MIN && length <= PASSWORD_MAX;
+        },
+      },
+    });
+}
+
+/** Emails are compared ignoring case and surrounding spaces: normalize once, at the boundary. */
+export const NormalizeEmail = (): PropertyDecorator =>
+  Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+
+export const Trim = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A real calendar date written YYYY-MM-DD (2024-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be a date in YYYY-MM-DD format`, ...options },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+          const date = new Date(`${value}T00:00:00Z`);
+          return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+        },
+      },
+    });
+}
+
+/** Query-string booleans: exactly "true" or "false"; anything else stays a string and fails @IsBoolean. */
+export const ToBoolean = (): PropertyDecorator =>
+  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));

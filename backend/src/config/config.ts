@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+
+export type Environment = 'development' | 'production' | 'test';
+
+/**
+ * The whole runtime configuration, typed, validated once at start (`loadConfig`) and frozen.
+ * Every environment variable the backend reads is read here and nowhere else.
+ */
+export interface AppConfig {
+  readonly environment: Environment;
+  readonly port: number;
+  readonly host: string;
+  /** Unset → the backend starts an embedded PostgreSQL (development only). */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPostgresDir: string;
+  readonly databasePoolSize: number;
+  readonly runMigrationsOnStart: boolean;
+  readonly jwt: {
+    readonly secret: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenMinutes: number;
+  };
+  readonly refreshTokenDays: number;
+  readonly sessionMaxDays: number;
+  readonly refreshReuseGraceSeconds: number;
+  readonly corsOrigins: readonly string[];
+  /** Fastify `trustProxy`: false, a hop count, or a list of proxy addresses/CIDRs. */
+  readonly trustProxy: boolean | number | string[];
+  readonly throttle: {
+    readonly limit: number;
+    readonly ttlSeconds: number;
+    readonly authLimit: number;
+    readonly loginMaxFailures: number;
+  };
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly argon2: { readonly memoryKiB: number; readonly timeCost: number; readonly parallelism: number };
+  readonly admin: { readonly email: string; readonly password: string } | undefined;
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
+  readonly appUrl: string;
+  readonly bodyLimitBytes: number;
+  readonly cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Known-weak values people paste from tutorials; refused in production. */
+const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'your-secret-key', 'jwt-secret', 'supersecret', 'password']);
+const MIN_SECRET_LENGTH = 32;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw)) {
+      problems.push(`${name} must be an integer (got "${raw}")`);
+      return fallback;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) problems.push(`${name} must be between ${min} and ${max} (got ${n})`);
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const environmentRaw = str('ENVIRONMENT') ?? 'development';
+  let environment: Environment = 'development';
+  if (environmentRaw === 'development' || environmentRaw === 'production' || environmentRaw === 'test') {
+    environment = environmentRaw;
+  } else {
+    problems.push(`ENVIRONMENT must be one of development, production, test (got "${environmentRaw}")`);
+  }
+  const production = environment === 'production';
+
+  let secret = str('JWT_SECRET_KEY');
+  if (secret === undefined) {
+    if (production) problems.push('JWT_SECRET_KEY is required when ENVIRONMENT=production');
+    // Outside production a per-process random key keeps `npm run dev` zero-setup; tokens simply do
+    // not survive a restart.
+    secret = randomBytes(48).toString('base64url');
+  } else if (production && (secret.length < MIN_SECRET_LENGTH || WEAK_SECRETS.has(secret.toLowerCase()) || new Set(secret).size < 10)) {
+    problems.push(`JWT_SECRET_KEY is too weak: use at least ${MIN_SECRET_LENGTH} random characters (e.g. \`openssl rand -base64 48\`)`);
+  }
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  if (databaseUrl === undefined && production) {
+    problems.push('DATABASE_URL is required when ENVIRONMENT=production (the embedded PostgreSQL is for development)');
+  }
+
+  const corsOrigins = (str('CORS_ORIGINS') ?? 'http://localhost:3000,http://localhost:8000')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin === '*' || !/^https?:\/\/[^/]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS must list exact origins like https://app.example.com (got "${origin}"); "*" cannot be used with credentials`);
+    }
+  }
+
+  const trustProxyRaw = str('TRUST_PROXY');
+  let trustProxy: AppConfig['trustProxy'] = false;
+  if (trustProxyRaw !== undefined && !['false', '0'].includes(trustProxyRaw.toLowerCase())) {
+    if (/^\d+$/.test(trustProxyRaw)) trustProxy = Number(trustProxyRaw);
+    else if (trustProxyRaw.toLowerCase() === 'true') {
+      problems.push('TRUST_PROXY=true would let any client spoof its IP: give the number of proxy hops or the proxy addresses');
+    } else trustProxy = trustProxyRaw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  const logLevel = (str('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info')) as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const adminEmail = str('ADMIN_EMAIL');
+  const adminPassword = str('ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== undefined && [...adminPassword].length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
+
+  const smtpUrl = str('SMTP_URL');
+  if (smtpUrl === undefined && production) problems.push('SMTP_URL is required when ENVIRONMENT=production (password-reset mail)');
+
+  const appUrl = (str('APP_URL') ?? 'http://localhost:3000').replace(/\/$/, '');
+  if (!/^https?:\/\//.test(appUrl)) problems.push('APP_URL must be an http(s) URL');
+
+  const config: AppConfig = {
+    environment,
+    port: int('PORT', 8000, 0, 65535),
+    host: str('HOST') ?? '0.0.0.0',
+    databaseUrl,
+    embeddedPostgresDir: str('EMBEDDED_POSTGRES_DIR') ?? '.data/postgres',
+    databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
+    runMigrationsOnStart: bool('RUN_MIGRATIONS', !production),
+    jwt: {
+      secret,
+      issuer: str('JWT_ISSUER') ?? 'nest-auth-stack',
+      audience: str('JWT_AUDIENCE') ?? 'nest-auth-stack-api',
+      accessTokenMinutes: int('ACCESS_TOKEN_EXPIRE_MINUTES', 30, 1, 60),
+    },
+    refreshTokenDays: int('REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365),
+    sessionMaxDays: int('SESSION_MAX_DAYS', 30, 1, 365),
+    refreshReuseGraceSeconds: int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    corsOrigins,
+    trustProxy,
+    throttle: {
+      limit: int('THROTTLE_LIMIT', 100, 1, 10_000_000),
+      ttlSeconds: int('THROTTLE_TTL_SECONDS', 60, 1, 86_400),
+      authLimit: int('AUTH_THROTTLE_LIMIT', 20, 1, 10_000_000),
+      loginMaxFailures: int('LOGIN_MAX_FAILURES', 5, 1, 10_000_000),
+    },
+    redisUrl: str('REDIS_URL'),
+    redisKeyPrefix: str('REDIS_KEY_PREFIX') ?? 'nas:',
+    logLevel,
+    argon2: {
+      // OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. Lower values are refused.
+      memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),
+      timeCost: int('ARGON2_TIME_COST', 2, 2, 100),
+      parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
+    mail: {
+      smtpUrl,
+      from: str('MAIL_FROM') ?? 'Nest Auth Stack <no-reply@localhost>',
+      outboxDir: str('MAIL_OUTBOX_DIR') ?? '.data/outbox',
+    },
+    appUrl,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 102_400, 1024, 50 * 1024 * 1024),
+    cookieSecure: production,
+  };
+  if (config.refreshTokenDays > config.sessionMaxDays) {
+    problems.push('REFRESH_TOKEN_EXPIRE_DAYS cannot exceed SESSION_MAX_DAYS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Injection token of the validated `AppConfig`. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,31 @@
+import type { DataSourceOptions } from 'typeorm';
+import { AuthEvent } from '../audit/auth-event.entity.js';
+import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
+import { RefreshToken } from '../sessions/refresh-token.entity.js';
+import { Session } from '../sessions/session.entity.js';
+import { Task } from '../tasks/task.entity.js';
+import { User } from '../users/user.entity.js';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+
+/** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
+export const ENTITIES = [User, Session, RefreshToken, Task, AuthEvent, PasswordResetToken];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    // An undefined or null in a `where` must never widen a query to every row.
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+    extra: {
+      max: poolSize,
+      // Fail fast when the database is unreachable instead of queueing requests forever.
+      connectionTimeoutMillis: 3000,
+      statement_timeout: 15_000,
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+export interface MailMessage {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  sentAt: Date;
+}
+
+/**
+ * Outgoing mail through nodemailer to SMTP_URL. Without SMTP_URL (development and tests only; the
+ * config refuses it in production) messages go to a local outbox instead: files under
+ * MAIL_OUTBOX_DIR and the in-memory `outbox`. Message bodies hold reset links, so they are never
+ * logged — only that a message was sent.
+ */
+@Injectable()
+export class MailService implements OnApplicationShutdown {
+  readonly outbox: MailMessage[] = [];
+  private readonly transport: Transporter | undefined;
+  private readonly outboxDir: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('MailService');
+    this.transport = config.mail.smtpUrl ? nodemailer.createTransport(config.mail.smtpUrl) : undefined;
+    this.outboxDir = resolve(config.mail.outboxDir);
+  }
+
+  async send(to: string, subject: string, text: string): Promise<void> {
+    const message: MailMessage = { id: randomUUID(), to, subject, text, sentAt: new Date() };
+    if (this.transport) {
+      await this.transport.sendMail({ from: this.config.mail.from, to, subject, text });
+    } else {
+      this.outbox.push(message);
+      if (this.config.environment === 'development') {
+        await mkdir(this.outboxDir, { recursive: true });
+        await writeFile(join(this.outboxDir, `${message.sentAt.getTime()}-${message.id}.json`), JSON.stringify(message, null, 2), { mode: 0o600 });
+      }
+    }
+    this.logger.info({ mailId: message.id, subject }, 'mail sent');
+  }
+
+  onApplicationShutdown(): void {
+    this.transport?.close();
+  }
+}

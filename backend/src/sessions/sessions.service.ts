@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, type ClientMeta } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { TokenService } from '../auth/token.service.js';
+import { Clock } from '../common/clock.js';
+import { notFound, unauthorized } from '../common/problem.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { PublicUser, Role, User } from '../users/user.entity.js';
+
+const DAY_MS = 86_400_000;
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  refreshExpiresAt: Date;
+  sessionId: string;
+  userId: string;
+}
+
+/** What a successful refresh yields: the pair and the account it belongs to (never its hash). */
+export interface RotatedTokens {
+  tokens: IssuedTokens;
+  user: PublicUser;
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+interface LockedSessionRow {
+  id: string;
+  user_id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  email: string;
+  name: string | null;
+  role: Role;
+  is_active: boolean;
+  user_created_at: Date;
+  user_updated_at: Date;
+}
+
+interface TokenRow {
+  id: string;
+  parent_id: string | null;
+  expires_at: Date;
+  spent_at: Date | null;
+  successor_ciphertext: Buffer | null;
+}
+
+type RotationOutcome =
+  | { kind: 'issued'; tokens: IssuedTokens; user: PublicUser }
+  | { kind: 'invalid' }
+  | { kind: 'reuse'; sessionId: string; userId: string };
+
+const INVALID_REFRESH = 'The refresh token is invalid or expired. Please sign in again.';
+
+/**
+ * Sessions are refresh-token families. This service owns their whole life: creation at sign-in,
+ * rotation with reuse detection, revocation, and the per-request "is this session still alive" check.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Opens a session for a user who just proved their identity, and issues its first pair. */
+  async create(user: Pick<User, 'id' | 'email' | 'role'>, meta: ClientMeta, manager?: EntityManager): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    const sessionId = randomUUID();
+    const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxDays * DAY_MS);
+    const refreshToken = TokenService.randomToken();
+    const refreshExpiresAt = this.refreshExpiry(now, sessionExpiresAt);
+    const run = async (em: EntityManager) => {
+      await em.query(
+        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6)`,
+        [sessionId, user.id, now, sessionExpiresAt, meta.userAgent?.slice(0, 512) ?? null, meta.ip],
+      );
+      await em.query(`INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+        randomUUID(),
+        sessionId,
+        TokenService.hash(refreshToken),
+        now,
+        refreshExpiresAt,
+      ]);
+    };
+    if (manager) await run(manager);
+    else await this.dataSource.transaction(run);
+    return {
+      accessToken: this.tokens.signAccessToken(user, sessionId),
+      refreshToken,
+      expiresIn: this.tokens.accessTokenSeconds,
+      refreshExpiresAt,
+      sessionId,
+      userId: user.id,
+    };
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. Runs under a row lock on the session, so concurrent
+   * refreshes of one family are serialized:
+   * - the live token is spent and replaced;
+   * - the live token's immediate parent, within the grace window, gets the live pair again (a client
+   *   that fired several refreshes at once keeps one chain and stays signed in);
+   * - any other spent token is reuse: the whole session is revoked.
+   */
+  async rotate(presented: string, meta: ClientMeta): Promise<RotatedTokens> {
+    const hash = TokenService.hash(presented);
+    const outcome = await this.dataSource.transaction(async (em): Promise<RotationOutcome> => {
+      const now = this.clock.now();
+      const [session] = (await em.query(
+        `SELECT s.id, s.user_id, s.expires_at, s.revoked_at, u.email, u.name, u.role, u.is_active,
+                u.created_at AS user_created_at, u.updated_at AS user_updated_at
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)
+            FOR UPDATE OF s`,
+        [hash],
+      )) as LockedSessionRow[];
+      if (!session || session.revoked_at !== null || session.expires_at <= now || !session.is_active) return { kind: 'invalid' };
+
+      // Read the token only now, under the lock: a concurrent rotation may just have spent it.
+      const [token] = (await em.query(
+        `SELECT id, parent_id, expires_at, spent_at, successor_ciphertext FROM refresh_tokens WHERE token_hash = $1`,
+        [hash],
+      )) as TokenRow[];
+      const user: PublicUser = {
+        id: session.user_id,
+        email: session.email,
+        name: session.name,
+        role: session.role,
+        isActive: session.is_active,
+        createdAt: session.user_created_at,
+        updatedAt: session.user_updated_at,
+      };
+
+      if (token.spent_at === null) {
+        if (token.expires_at <= now) return { kind: 'invalid' };
+        const next = TokenService.randomToken();
+        const nextExpiresAt = this.refreshExpiry(now, session.expires_at);
+        // One round trip: spend the presented token (keeping the sealed successor for the grace
+        // window), forget the grandparent's sealed copy, record the new link, touch the session.
+        await em.query(
+          `WITH spent AS (
+             UPDATE refresh_tokens SET spent_at = $3, successor_ciphertext = $4 WHERE id = $2
+           ), grandparent AS (
+             UPDATE refresh_tokens SET successor_ciphertext = NULL WHERE id = $5
+           ), touched AS (
+             UPDATE sessions SET last_used_at = $3, ip = COALESCE($8, ip), user_agent = COALESCE($9, user_agent) WHERE id = $1
+           )
+           INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, issued_at, expires_at)
+           VALUES ($6, $1, $7, $2, $3, $10)`,
+          [session.id, token.id, now, this.tokens.seal(next), token.parent_id, randomUUID(), TokenService.hash(next), meta.ip, meta.userAgent?.slice(0, 512) ?? null, nextExpiresAt],
+        );
+        return { kind: 'issued', user, tokens: this.issued(user, session.id, next, nextExpiresAt) };
+      }
+
+      const withinGrace = token.spent_at.getTime() + this.config.refreshReuseGraceSeconds * 1000 >= now.getTime();
+      if (withinGrace && token.successor_ciphertext !== null) {
+        const [live] = (await em.query(
+          `SELECT parent_id, token_hash, expires_at FROM refresh_tokens WHERE session_id = $1 AND spent_at IS NULL`,
+          [session.id],
+        )) as { parent_id: string | null; token_hash: Buffer; expires_at: Date }[];
+        const current = this.tokens.unseal(token.successor_ciphertext);
+        if (live && live.parent_id === token.id && live.expires_at > now && current !== undefined && TokenService.hash(current).equals(live.token_hash)) {
+          return { kind: 'issued', user, tokens: this.issued(user, session.id, current, live.expires_at) };
+        }
+      }
+
+      await this.revokeWith(em, session.id, 'refresh_reuse', now);
+      await this.audit.record('refresh_reuse_detected', { userId: session.user_id, sessionId: session.id, meta }, em);
+      return { kind: 'reuse', sessionId: session.id, userId: session.user_id };
+    });
+    if (outcome.kind !== 'issued') throw unauthorized(INVALID_REFRESH);
+    return { tokens: outcome.tokens, user: outcome.user };
+  }
+
+  /**
+   * The per-request check behind every authenticated route: one primary-key lookup that proves the
+   * session is neither revoked nor expired and the account is still active, and reads the live role.
+   */
+  async findActivePrincipal(userId: string, sessionId: string): Promise<AuthUser | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND u.is_active`,
+      [sessionId, userId, this.clock.now()],
+    )) as { email: string; role: Role }[];
+    if (rows.length === 0) return undefined;
+    return { id: userId, sessionId, email: rows[0].email, role: rows[0].role };
+  }
+
+  /** The session a refresh token belongs to, if it still exists (for logout). */
+  async sessionOfRefreshToken(presented: string): Promise<{ sessionId: string; userId: string } | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.user_id FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1`,
+      [TokenService.hash(presented)],
+    )) as { id: string; user_id: string }[];
+    return rows[0] ? { sessionId: rows[0].id, userId: rows[0].user_id } : undefined;
+  }
+
+  /** Revokes one session. Returns false when it was already revoked (idempotent). */
+  async revoke(sessionId: string, reason: string, manager?: EntityManager): Promise<boolean> {
+    const run = (em: EntityManager) => this.revokeWith(em, sessionId, reason, this.clock.now());
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /** Revokes every live session of a user, optionally sparing one (the caller's own). Returns how many. */
+  async revokeAllForUser(userId: string, reason: string, options: { except?: string; manager?: EntityManager } = {}): Promise<number> {
+    const run = async (em: EntityManager) => {
+      const now = this.clock.now();
+      const revoked = (await em.query(
+        `UPDATE sessions SET revoked_at = $2, revoked_reason = $3
+          WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid) RETURNING id`,
+        [userId, now, reason, options.except ?? null],
+      )) as [{ id: string }[], number];
+      const ids = revoked[0].map((r) => r.id);
+      if (ids.length > 0) {
+        await em.query(
+          `UPDATE refresh_tokens SET spent_at = COALESCE(spent_at, $2), successor_ciphertext = NULL WHERE session_id = ANY($1::uuid[])`,
+          [ids, now],
+        );
+      }
+      return ids.length;
+    };
+    return options.manager ? run(options.manager) : this.dataSource.transaction(run);
+  }
+
+  /** A user's live sessions, most recently used first. */
+  async listForUser(userId: string, currentSessionId: string): Promise<SessionView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, created_at, last_used_at, expires_at, user_agent, ip FROM sessions
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+        ORDER BY last_used_at DESC, created_at DESC`,
+      [userId, this.clock.now()],
+    )) as { id: string; created_at: Date; last_used_at: Date; expires_at: Date; user_agent: string | null; ip: string | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      expiresAt: r.expires_at,
+      userAgent: r.user_agent,
+      ip: r.ip,
+      current: r.id === currentSessionId,
+    }));
+  }
+
+  /** Revokes a session of this user's; another user's id is indistinguishable from an unknown one. */
+  async revokeOwned(caller: AuthUser, sessionId: string, meta: ClientMeta): Promise<void> {
+    const userId = caller.id;
+    const revoked = await this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(`SELECT id FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL FOR UPDATE`, [
+        sessionId,
+        userId,
+      ])) as unknown[];
+      if (rows.length === 0) return false;
+      await this.revokeWith(em, sessionId, 'revoked_by_user', this.clock.now());
+      await this.audit.record('session_revoked', { userId, sessionId, meta, detail: { by: caller.sessionId } }, em);
+      return true;
+    });
+    if (!revoked) throw notFound('Session not found.');
+  }
+
+  private async revokeWith(em: EntityManager, sessionId: string, reason: string, now: Date): Promise<boolean> {
+    const result = (await em.query(`UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [
+      sessionId,
+      now,
+      reason,
+    ])) as [unknown[], number];
+    await em.query(`UPDATE refresh_tokens SET spent_at = COALESCE(spent_at, $2), successor_ciphertext = NULL WHERE session_id = $1`, [sessionId, now]);
+    return result[1] > 0;
+  }
+
+  private refreshExpiry(now: Date, sessionExpiresAt: Date): Date {
+    return new Date(Math.min(now.getTime() + this.config.refreshTokenDays * DAY_MS, sessionExpiresAt.getTime()));
+  }
+
+  private issued(user: { id: string; email: string; role: Role }, sessionId: string, refreshToken: string, refreshExpiresAt: Date): IssuedTokens {
+    return {
+      accessToken: this.tokens.signAccessToken(user, sessionId),
+      refreshToken,
+      expiresIn: this.tokens.accessTokenSeconds,
+      refreshExpiresAt,
+      sessionId,
+      userId: user.id,
+    };
+  }
+}

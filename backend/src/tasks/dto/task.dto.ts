@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsCalendarDate, ToBoolean } from '../../common/validators.js';
+import { PRIORITIES, type Priority } from '../task.entity.js';
+
+export const TASK_SORTS = ['createdAt', '-createdAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+export class TaskResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) title: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) description: string | null;
+  @ApiProperty() completed: boolean;
+  @ApiProperty({ enum: PRIORITIES }) priority: Priority;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2026-12-31' }) dueDate: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class CreateTaskDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Write the quarterly report' })
+  @IsString()
+  @IsNotEmpty({ message: 'title must not be empty' })
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  completed?: boolean;
+
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'medium' })
+  @IsOptional()
+  @IsIn(PRIORITIES, { message: `priority must be one of ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2026-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueDate?: string | null;
+}
+
+/**
+ * Any subset of the create fields. Written out rather than PartialType(CreateTaskDto): PartialType
+ * marks fields @IsOptional, which also lets `null` through, and `title: null` must be refused.
+ */
+export class UpdateTaskDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'title must not be empty' })
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsBoolean()
+  completed?: boolean;
+
+  @ApiPropertyOptional({ enum: PRIORITIES })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsIn(PRIORITIES, { message: `priority must be one of ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @IsOptional()
+  @IsCalendarDate()
+  dueDate?: string | null;
+}
+
+export class ListTasksQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean({ message: 'completed must be true or false' })
+  completed?: boolean;
+
+  @ApiPropertyOptional({ enum: PRIORITIES })
+  @IsOptional()
+  @IsIn(PRIORITIES, { message: `priority must be one of ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of title or description', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: TASK_SORTS, default: '-createdAt' })
+  @IsOptional()
+  @IsIn(TASK_SORTS, { message: `sort must be one of ${TASK_SORTS.join(', ')}` })
+  sort: TaskSort = '-createdAt';
+}
+
+export class TaskListResponse {
+  @ApiProperty({ type: [TaskResponse] }) tasks: TaskResponse[];
+  @ApiProperty() total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+export class TaskStatsResponse {
+  @ApiProperty() total: number;
+  @ApiProperty() completed: number;
+  @ApiProperty() pending: number;
+  @ApiProperty({ description: 'Not completed and due before today (UTC)' }) overdue: number;
+}

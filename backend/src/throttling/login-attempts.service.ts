@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { Clock } from '../common/clock.js';
+import { tooManyRequests } from '../common/problem.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { REDIS } from './redis.provider.js';
+
+/**
+ * Failed logins per (account, client IP) pair. Keyed on the pair, so an attacker hammering one
+ * account from one address is stopped while the owner still signs in from anywhere else; spraying
+ * many accounts from one address is stopped by the per-IP auth limit instead.
+ */
+@Injectable()
+export class LoginAttemptsService {
+  private readonly memory = new Map<string, { count: number; resetAt: number }>();
+  private readonly windowMs: number;
+  private readonly max: number;
+  private lastWarning = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+    private readonly logger: PinoLogger,
+    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+  ) {
+    this.windowMs = config.throttle.ttlSeconds * 1000;
+    this.max = config.throttle.loginMaxFailures;
+  }
+
+  /** Throws 429 (with Retry-After) when this pair already used up its failures for the window. */
+  async assertAllowed(email: string, ip: string): Promise<void> {
+    const key = this.key(email, ip);
+    const { count, retryAfterMs } = await this.read(key);
+    if (count >= this.max) throw tooManyRequests(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  }
+
+  async recordFailure(email: string, ip: string): Promise<void> {
+    const key = this.key(email, ip);
+    if (this.redis) {
+      try {
+        await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').exec();
+        return;
+      } catch (error) {
+        this.warn(error);
+      }
+    }
+    const now = this.clock.now().getTime();
+    const entry = this.memory.get(key);
+    if (!entry || entry.resetAt <= now) this.memory.set(key, { count: 1, resetAt: now + this.windowMs });
+    else entry.count += 1;
+    this.sweep(now);
+  }
+
+  async reset(email: string, ip: string): Promise<void> {
+    const key = this.key(email, ip);
+    this.memory.delete(key);
+    if (this.redis) await this.redis.del(key).catch((error: unknown) => this.warn(error));
+  }
+
+  private async read(key: string): Promise<{ count: number; retryAfterMs: number }> {
+    if (this.redis) {
+      try {
+        const [[, count], [, ttl]] = (await this.redis.multi().get(key).pttl(key).exec()) as [[unknown, string | null], [unknown, number]];
+        return { count: Number(count ?? 0), retryAfterMs: Math.max(0, ttl) };
+      } catch (error) {
+        this.warn(error);
+      }
+    }
+    const now = this.clock.now().getTime();
+    const entry = this.memory.get(key);
+    if (!entry || entry.resetAt <= now) return { count: 0, retryAfterMs: 0 };
+    return { count: entry.count, retryAfterMs: entry.resetAt - now };
+  }
+
+  /** The email is hashed so that Redis keys (and memory dumps) do not list who was attacked. */
+  private key(email: string, ip: string): string {
+    return `login-fail:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}:${ip}`;
+  }
+
+  private sweep(now: number): void {
+    if (this.memory.size < 10_000) return;
+    for (const [key, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(key);
+  }
+
+  private warn(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return;
+    this.lastWarning = now;
+    this.logger.error({ err: { message: (error as Error)?.message } }, 'Redis unavailable: failed-login counters are kept per instance until it returns');
+  }
+}

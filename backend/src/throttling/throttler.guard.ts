@@ -1,0 +1,19 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { tooManyRequests } from '../common/problem.js';
+
+/**
+ * Counts per client IP across all routes of a throttler (not per handler, the package default), so
+ * `THROTTLE_LIMIT` really is "requests per IP per window". The IP is Fastify's `request.ip`, which
+ * honours X-Forwarded-For only as far as TRUST_PROXY allows.
+ */
+@Injectable()
+export class AppThrottlerGuard extends ThrottlerGuard {
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `throttle:${throttlerName}:${tracker}`;
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw tooManyRequests(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
+  }
+}

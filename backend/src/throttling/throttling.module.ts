@@ -1,0 +1,48 @@
+import { Global, Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { createRedis, REDIS } from './redis.provider.js';
+import { ResilientThrottlerStorage } from './resilient-storage.js';
+
+/** Registered route patterns under /api/auth get the stricter limit, whatever the request's spelling. */
+function isAuthRoute(request: FastifyRequest): boolean {
+  return request.routeOptions?.url?.toLowerCase().startsWith('/api/auth/') ?? false;
+}
+
+@Global()
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, PinoLogger, { token: REDIS, optional: true }],
+      useFactory: (config: AppConfig, logger: PinoLogger, redis?: Redis) => ({
+        throttlers: [
+          { name: 'default', limit: config.throttle.limit, ttl: config.throttle.ttlSeconds * 1000 },
+          {
+            name: 'auth',
+            limit: config.throttle.authLimit,
+            ttl: config.throttle.ttlSeconds * 1000,
+            skipIf: (context) => !isAuthRoute(context.switchToHttp().getRequest<FastifyRequest>()),
+          },
+        ],
+        storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new ThrottlerStorageService(), logger),
+      }),
+    }),
+  ],
+  providers: [
+    { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config) },
+    LoginAttemptsService,
+  ],
+  exports: [REDIS, LoginAttemptsService],
+})
+export class ThrottlingModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { AuditService, type ClientMeta } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { PasswordService } from '../auth/password.service.js';
+import { conflict, notFound, unauthorized } from '../common/problem.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user.dto.js';
+import { User, type Role } from './user.entity.js';
+
+export const EMAIL_TAKEN = 'Email already registered';
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.toLowerCase() });
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw notFound('User not found.');
+    return user;
+  }
+
+  /** Creates an account; the unique index decides races, so two concurrent sign-ups get one 409. */
+  async create(input: { email: string; password: string; name?: string | null; role?: Role }, manager?: EntityManager): Promise<User> {
+    const repo = manager ? manager.getRepository(User) : this.users;
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await repo.save(repo.create({ email: input.email.toLowerCase(), passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
+      throw error;
+    }
+  }
+
+  async updateMe(caller: AuthUser, dto: UpdateMeDto): Promise<User> {
+    const user = await this.get(caller.id);
+    if (dto.name !== undefined) user.name = dto.name;
+    if (dto.email !== undefined) user.email = dto.email;
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
+      throw error;
+    }
+  }
+
+  async setPassword(userId: string, password: string, manager?: EntityManager): Promise<void> {
+    const passwordHash = await this.passwords.hash(password);
+    await (manager ? manager.getRepository(User) : this.users).update({ id: userId }, { passwordHash });
+  }
+
+  /** Deletes the caller's account after checking the password; tasks and sessions go with it (FK cascade). */
+  async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
+    const user = await this.get(caller.id);
+    if (!(await this.passwords.verify(user.passwordHash, password))) throw unauthorized('Incorrect password.');
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(User).delete({ id: user.id });
+      await this.audit.record('account_deleted', { userId: user.id, sessionId: caller.sessionId, meta }, em);
+    });
+  }
+
+  async list(query: ListUsersQuery): Promise<{ users: User[]; total: number }> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(query.limit).skip(query.offset);
+    if (query.q) {
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.where('(u.email ILIKE :pattern OR u.name ILIKE :pattern)', { pattern });
+    }
+    const [users, total] = await qb.getManyAndCount();
+    return { users, total };
+  }
+
+  /** Admin changes. Disabling revokes every session in the same transaction, so it bites at once. */
+  async adminUpdate(admin: AuthUser, id: string, dto: AdminUpdateUserDto, meta: ClientMeta): Promise<User> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(User);
+      const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw notFound('User not found.');
+      const events: Promise<void>[] = [];
+      if (dto.role !== undefined && dto.role !== user.role) {
+        events.push(this.audit.record('role_changed', { userId: user.id, meta, detail: { from: user.role, to: dto.role, by: admin.id } }, em));
+        user.role = dto.role;
+      }
+      if (dto.isActive !== undefined && dto.isActive !== user.isActive) {
+        user.isActive = dto.isActive;
+        if (!dto.isActive) {
+          const revoked = await this.sessions.revokeAllForUser(user.id, 'user_disabled', { manager: em });
+          events.push(this.audit.record('user_disabled', { userId: user.id, meta, detail: { by: admin.id, sessionsRevoked: revoked } }, em));
+        } else {
+          events.push(this.audit.record('user_enabled', { userId: user.id, meta, detail: { by: admin.id } }, em));
+        }
+      }
+      await Promise.all(events);
+      return repo.save(user);
+    });
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * Test kit of the production-stack suites: real backend processes started the way the backend
+ * container starts them (`node dist/main.js` with ENVIRONMENT=production), real PostgreSQL databases,
+ * and a private Redis server per suite, all on this machine's loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const BACKEND_DIR = join(REPO_ROOT, 'backend');
+export const FRONTEND_DIR = join(REPO_ROOT, 'frontend');
+export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
+
+/** Admin connection to the machine's PostgreSQL; each suite creates (and drops) its own `cluster_*` database there. */
+export const PG_ADMIN_URL = process.env.CLUSTER_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function portAccepts(port: number): Promise<boolean> {
+  return new Promise((r) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      r(true);
+    });
+    socket.once('error', () => r(false));
+  });
+}
+
+/** The parsed docker-compose.yml, as the suites read the very commands the containers run. */
+export function composeFile(): any {
+  return parseYaml(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true });
+}
+
+/** `migrate.command` of docker-compose.yml: the one-shot job the compose stack runs before any replica. */
+export function migrateCommand(): string[] {
+  const command = composeFile().services.migrate.command;
+  if (!Array.isArray(command) || command.length === 0) throw new Error('compose migrate.command must be an exec-form list');
+  return command as string[];
+}
+
+export function randomSecret(): string {
+  return randomBytes(48).toString('base64url');
+}
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+export async function adminQuery<T extends pg.QueryResultRow = any>(adminUrl: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult<T>> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await client.query<T>(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function createDatabase(label: string, adminUrl = PG_ADMIN_URL): Promise<TestDatabase> {
+  const name = `cluster_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    drop: async () => {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+/** Runs SQL against a test database (assertions on rows; never used to set up state the API should create). */
+export async function dbQuery<T extends pg.QueryResultRow = any>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await adminQuery<T>(url, sql, params)).rows;
+}
+
+/**
+ * The environment of a backend container, minus Docker: production mode, secrets injected, the
+ * proxy trusted (here the proxy is this test process on 127.0.0.1, standing in for Caddy), and the
+ * process environment NOT inherited, so nothing from the developer's shell leaks in.
+ */
+export function backendEnv(overrides: Record<string, string | undefined>): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    NODE_ENV: 'production',
+    ENVIRONMENT: 'production',
+    HOST: '127.0.0.1',
+    RUN_MIGRATIONS: 'false',
+    TRUST_PROXY: '127.0.0.1',
+    CORS_ORIGINS: 'http://localhost:3000',
+    APP_URL: 'http://localhost:3000',
+    // Production refuses to start without SMTP; no suite here sends mail, and nothing listens there.
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** One `node dist/main.js` process, started like the container's CMD. */
+export class BackendProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<ExitInfo>;
+  private exitInfo: ExitInfo | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.output.push(line);
+      // A long load run logs every request: keep the newest lines only.
+      if (this.output.length > 20_000) this.output.splice(0, this.output.length - 10_000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((r) =>
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        r(this.exitInfo);
+      }),
+    );
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  static async start(name: string, env: Record<string, string>, options: { cwd?: string; argv?: string[] } = {}): Promise<BackendProcess> {
+    const port = Number(env.PORT ?? (await freePort()));
+    const child = spawn(process.execPath, options.argv ?? ['dist/main.js'], {
+      cwd: options.cwd ?? BACKEND_DIR,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const backend = new BackendProcess(name, port, child);
+    await backend.waitHealthy();
+    return backend;
+  }
+
+  /** Waits until /api/health answers 200 (the container healthcheck's condition). */
+  async waitHealthy(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.name} exited ${JSON.stringify(this.exitInfo)} before it was healthy:\n${this.tail()}`);
+      try {
+        const res = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(150);
+    }
+    throw new Error(`${this.name} not healthy after ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  tail(lines = 40): string {
+    return this.output.slice(-lines).join('\n');
+  }
+
+  /** Sends `signal` and resolves with the exit and how long it took; SIGKILLs after `killAfterMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 15_000): Promise<ExitInfo & { ms: number }> {
+    const started = Date.now();
+    if (this.running) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), killAfterMs);
+    const info = await this.exited;
+    clearTimeout(timer);
+    return { ...info, ms: Date.now() - started };
+  }
+}
+
+/** A private redis-server on a free loopback port, so a suite can kill it without touching anyone else's. */
+export class RedisServer {
+  private constructor(
+    readonly port: number,
+    private child: ChildProcess,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  static async start(port?: number): Promise<RedisServer> {
+    const p = port ?? (await freePort());
+    const child = RedisServer.spawn(p);
+    const server = new RedisServer(p, child);
+    await server.waitUp();
+    return server;
+  }
+
+  private static spawn(port: number): ChildProcess {
+    return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+      stdio: 'ignore',
+    });
+  }
+
+  private async waitUp(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await portAccepts(this.port)) return;
+      await sleep(50);
+    }
+    throw new Error(`redis-server on ${this.port} did not start`);
+  }
+
+  /** Kills the server the hard way (an outage, not a maintenance stop). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts it again on the same port (an empty Redis, as after a real crash without persistence). */
+  async restart(): Promise<void> {
+    await this.kill();
+    this.child = RedisServer.spawn(this.port);
+    await this.waitUp();
+  }
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+  ms: number;
+}
+
+export interface ApiOptions {
+  body?: unknown;
+  token?: string;
+  /** Client address as the proxy would report it (X-Forwarded-For); the backend trusts 127.0.0.1. */
+  clientIp?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export async function api(base: string, method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
+  const started = performance.now();
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  let body: any = undefined;
+  if (text && (res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body, text, ms };
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  expires_in: number;
+  user: { id: string; email: string };
+}
+
+let userCounter = 0;
+export function uniqueEmail(label: string): string {
+  userCounter += 1;
+  return `${label}-${process.pid}-${userCounter}-${randomBytes(3).toString('hex')}@cluster.test`;
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+export async function register(base: string, email: string, password = PASSWORD, clientIp?: string): Promise<void> {
+  const res = await api(base, 'POST', '/api/auth/register', { body: { email, password, name: 'Cluster Test' }, clientIp });
+  if (res.status !== 201) throw new Error(`register ${email}: ${res.status} ${res.text}`);
+}
+
+export async function login(base: string, email: string, password = PASSWORD, clientIp?: string): Promise<Tokens> {
+  const res = await api(base, 'POST', '/api/auth/login', { body: { email, password }, clientIp });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
+  return res.body as Tokens;
+}
+
+/** Asserts the shape of an RFC 9457 problem response and that it leaks nothing internal. */
+export function problemLeaks(res: ApiResponse): string[] {
+  const leaks: string[] = [];
+  const lower = res.text.toLowerCase();
+  for (const needle of ['stack', 'econnrefused', 'typeorm', 'queryfailederror', 'postgres://', 'redis://', ' at ', 'node_modules', 'password_hash', 'sql']) {
+    if (lower.includes(needle)) leaks.push(needle);
+  }
+  return leaks;
+}
+
+export function builtDist(): boolean {
+  return existsSync(join(BACKEND_DIR, 'dist', 'main.js'));
+}
