@@ -1,0 +1,40 @@
+// Hash bound: node:http doing nothing but the argon2id work of a login (one verify) or of a
+// registration (one hash) at the configured cost, on the same libuv threadpool size as the backend
+// (UV_THREADPOOL_SIZE is inherited from the same environment). No database, no framework.
+import http from 'node:http';
+import { importFromBackend } from '../lib/util.mjs';
+
+const argon2 = await importFromBackend('argon2');
+const storedHash = process.env.PASSWORD_HASH;
+const options = {
+  type: argon2.argon2id,
+  memoryCost: Number(process.env.ARGON2_MEMORY_KIB),
+  timeCost: Number(process.env.ARGON2_TIME_COST),
+  parallelism: Number(process.env.ARGON2_PARALLELISM),
+};
+
+function send(res, status, obj) {
+  const body = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+http
+  .createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        const { password } = JSON.parse(Buffer.concat(chunks));
+        if (req.url === '/api/auth/register') {
+          await argon2.hash(password, options);
+          return send(res, 201, { ok: true });
+        }
+        const ok = await argon2.verify(storedHash, password);
+        send(res, ok ? 200 : 401, { ok });
+      } catch {
+        send(res, 400, { ok: false });
+      }
+    });
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1');

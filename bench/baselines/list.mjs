@@ -1,0 +1,49 @@
+// Hand-written minimum for GET /api/tasks: node:http + a pg pool + HS256 verify (KeyObject) + the
+// backend's two statements (session-active check, then page with window count). No framework, no
+// validation library, no ORM: the ceiling a framework can approach on this machine.
+import http from 'node:http';
+import { hs256Key, verifyAccessJwt } from '../lib/jwt.mjs';
+import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from '../lib/sql.mjs';
+import { importFromBackend } from '../lib/util.mjs';
+
+const pg = await importFromBackend('pg');
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20), application_name: 'bench-baseline' });
+const key = hs256Key(process.env.JWT_SECRET_KEY);
+const verifyOptions = { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE };
+
+const UNAUTHORIZED = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authentication is required.' });
+
+function send(res, status, body, type = 'application/json; charset=utf-8') {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function handle(req, res) {
+  const auth = req.headers.authorization;
+  const claims = auth?.startsWith('Bearer ') ? verifyAccessJwt(auth.slice(7), key, verifyOptions) : null;
+  if (!claims) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
+  const session = await pool.query(SESSION_ACTIVE_SQL, [claims.sid, claims.sub, new Date()]);
+  if (session.rows.length === 0) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
+  const url = new URL(req.url, 'http://x');
+  const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+  const offset = Math.max(0, Number(url.searchParams.get('offset') ?? 0) || 0);
+  const { rows } = await pool.query(TASK_PAGE_SQL, [claims.sub, limit, offset]);
+  const tasks = rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    completed: r.completed,
+    priority: r.priority,
+    dueDate: r.due_date,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
+  send(res, 200, JSON.stringify({ tasks, total: rows.length > 0 ? Number(rows[0].total) : 0, limit, offset }));
+}
+
+http
+  .createServer((req, res) => {
+    req.resume();
+    handle(req, res).catch(() => send(res, 500, '{"status":500}'));
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,0 +1,82 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { run } from './util.mjs';
+
+let clkTck = 100;
+export async function initProcStat() {
+  const r = await run('getconf', ['CLK_TCK'], { allowFail: true });
+  const n = Number(r.out.trim());
+  if (n > 0) clkTck = n;
+}
+
+/** user+system CPU of a whole process (all threads), in microseconds; null if unreadable. */
+export function cpuMicros(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 2 (comm) may contain spaces; everything after the last ')' is space-separated from field 3.
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck;
+  } catch {
+    return null;
+  }
+}
+
+export function rssKiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Threads named by libuv for its pool: tells which threadpool size a process really runs with. */
+export function libuvWorkers(pid) {
+  try {
+    let n = 0;
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'libuv-worker') n++;
+      } catch {}
+    }
+    return n;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples VmRSS of `pid` while a load runs. */
+export function rssSampler(pid, everyMs = 200) {
+  const samples = [];
+  const take = () => {
+    const v = rssKiB(pid);
+    if (v != null) samples.push(v);
+  };
+  take();
+  const t = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(t);
+      take();
+      if (samples.length === 0) return { maxMiB: null, avgMiB: null };
+      const max = Math.max(...samples);
+      const avg = samples.reduce((a, b) => a + b, 0) / samples.length;
+      return { maxMiB: max / 1024, avgMiB: avg / 1024 };
+    },
+  };
+}
+
+/** CPU snapshot of a set of pids; `since(prev)` sums the deltas (pids new since then count fully). */
+export function cpuSnapshot(pids) {
+  const snap = new Map();
+  for (const pid of pids) {
+    const v = cpuMicros(pid);
+    if (v != null) snap.set(pid, v);
+  }
+  return snap;
+}
+
+export function cpuDelta(before, after) {
+  let sum = 0;
+  for (const [pid, v] of after) sum += v - (before.get(pid) ?? 0);
+  return sum;
+}

@@ -1,0 +1,113 @@
+// Renders latest.json as a terminal table and as Markdown (the source of BENCHMARKS.md's table).
+import { fmt } from './util.mjs';
+
+const sup = (n) => {
+  const e = Math.round(Math.log10(n));
+  return 10 ** e === n ? `10${String(e).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}` : n.toLocaleString('en-US');
+};
+
+function rows(r) {
+  const s = r.scenarios;
+  const out = [];
+  const add = (scenario, server, m, base, baseLabel) => {
+    if (!m) return;
+    out.push({
+      scenario,
+      server,
+      rps: fmt.int(m.rps),
+      p50: fmt.num(m.p50ms, 2),
+      p99: fmt.num(m.p99ms, 2),
+      errors: String(m.errors),
+      cpu: fmt.int(m.cpuUsPerReq),
+      dbcpu: fmt.int(m.dbCpuUsPerReq),
+      rss: fmt.int(m.rssMaxMiB),
+      ratio: base ? `${fmt.ratio(m.rps / base.rps)} ${baseLabel}` : 'baseline',
+    });
+  };
+  const c = r.meta.config;
+  add(`1. Task list (c=${c.listConnections})`, 'bare node:http, same JSON (floor)', s.floor);
+  add('', 'hand-written node:http + pg', s.listBaseline);
+  add('', '**backend**', s.list, s.listBaseline, 'of hand-written');
+  if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(s.list.rps / s.floor.rps)} of floor`;
+  add(`2. Login (c=${c.hashConnections})`, 'argon2id verify over node:http (bound)', s.loginBaseline);
+  add('', '**backend**', s.login, s.loginBaseline, 'of bound');
+  add(`3. Refresh (c=${c.refreshConnections})`, 'hand-written node:http + pg', s.refreshBaseline);
+  add('', '**backend**', s.refresh, s.refreshBaseline, 'of hand-written');
+  add(`4. Register (c=${c.hashConnections})`, 'argon2id hash over node:http (bound)', s.registerBaseline);
+  add('', '**backend**', s.register, s.registerBaseline, 'of bound');
+  const first = r.scaling[0];
+  for (const [i, m] of r.scaling.entries()) {
+    add(i === 0 ? `5. Scaling (c=${c.listConnections})` : '', `**backend**, ${sup(m.nominalRows)} task rows`, m);
+    out[out.length - 1].ratio = i === 0 ? 'p50 reference' : `p50 ${fmt.ratio(m.p50ms / first.p50ms)}`;
+  }
+  return out;
+}
+
+const COLS = [
+  ['scenario', 'Scenario'], ['server', 'Server'], ['rps', 'req/s'], ['p50', 'p50 ms'], ['p99', 'p99 ms'], ['errors', 'errors'],
+  ['cpu', 'CPU µs/req'], ['dbcpu', 'DB CPU µs/req'], ['rss', 'RSS MiB'], ['ratio', 'ratio'],
+];
+
+function targetRows(r) {
+  return r.summary.targets.map((t) => {
+    let value = t.value;
+    if (/ratio|%|flat/.test(t.name)) value = fmt.ratio(t.value);
+    else if (/ms/.test(t.goal)) value = `${fmt.num(t.value, 1)} ms`;
+    else if (/MiB/.test(t.goal)) value = `${fmt.int(t.value)} MiB`;
+    else if (t.goal === 'yes') value = t.value ? 'yes' : 'no';
+    return { name: t.name, value, goal: t.goal, met: t.met ? 'met' : '**missed**' };
+  });
+}
+
+function planRows(r) {
+  return Object.entries(r.plans).map(([rows, p]) => ({
+    rows: sup(Number(rows)),
+    session: `${p.sessionCheck.indexes.join(', ') || 'none'}${p.sessionCheck.seqScans.length ? `; SEQ SCAN ${p.sessionCheck.seqScans.join(', ')}` : ''} (${fmt.num(p.sessionCheck.executionMs, 3)} ms)`,
+    page: `${p.taskPage.indexes.join(', ') || 'none'}${p.taskPage.seqScans.length ? `; SEQ SCAN ${p.taskPage.seqScans.join(', ')}` : ''} (${fmt.num(p.taskPage.executionMs, 3)} ms)`,
+  }));
+}
+
+function machine(r) {
+  const m = r.meta;
+  return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
+}
+
+function mdTable(cols, data) {
+  const head = `| ${cols.map((c) => c[1]).join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n`;
+  return head + data.map((d) => `| ${cols.map((c) => d[c[0]]).join(' | ')} |`).join('\n');
+}
+
+export function renderMarkdown(r) {
+  const m = r.meta;
+  const a = r.scenarios.argon2InProcess;
+  return `# Benchmark run ${m.startedAt} (${m.config.mode})
+
+Machine: ${machine(r)}.
+Load: wrk, ${m.config.wrkThreads} threads, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}.
+
+${mdTable(COLS, rows(r))}
+
+CPU µs/req: user+system time of the server process per request; DB CPU µs/req: of the PostgreSQL connection processes of the bench database. RSS: maximum sampled during the load.${a ? ` Raw argon2 verifies in process (no HTTP): ${fmt.int(a.verifiesPerSecond)}/s.` : ''}
+
+## Targets
+
+${mdTable([['name', 'target'], ['value', 'measured'], ['goal', 'goal'], ['met', '']], targetRows(r))}
+
+Request errors in the whole run: ${r.summary.errors}.
+
+## Query plans of the task list (EXPLAIN ANALYZE, a 100-task user)
+
+${mdTable([['rows', 'rows in tasks'], ['session', 'session-active check'], ['page', 'task page + count']], planRows(r))}
+`;
+}
+
+export function renderTable(r) {
+  const data = rows(r).map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v).replace(/\*\*/g, '')])));
+  const widths = COLS.map(([k, h]) => Math.max(h.length, ...data.map((d) => d[k].length)));
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(COLS.map((c) => c[1])), widths.map((w) => '-'.repeat(w)).join('  '), ...data.map((d) => line(COLS.map(([k]) => d[k])))];
+  out.push('', 'Targets:');
+  for (const t of targetRows(r)) out.push(`  ${t.met === 'met' ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (goal ${t.goal})`);
+  out.push('', `Machine: ${machine(r)}`);
+  return out.join('\n');
+}

@@ -1,0 +1,500 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: measures the built backend against its physical limits, side by side
+// in one run: every scenario next to a baseline measured on the same machine, with the same load
+// generator, moments apart (rounds interleave them so drift on a shared machine hits both alike).
+//
+// Options: --quick (< 2 min smoke run), --seconds=N, --rounds=N, --sizes=1000,100000,1000000,
+//          --only=list,refresh,login,register,scaling, --profile (backend --cpu-prof into
+//          bench/results/profiles/), --keep-db (do not drop the bench database).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { provisionDatabase } from './lib/db.mjs';
+import { ensureWrk, runWrk, wrkVersion } from './lib/loadgen.mjs';
+import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssSampler } from './lib/procstat.mjs';
+import { renderMarkdown, renderTable } from './lib/report.mjs';
+import { emailOf, mintAccessTokens, mintRefreshChains, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
+import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
+import {
+  BACKEND_DIR, BENCH_DIR, freePort, importFromBackend, ROOT_DIR, run, sleep, startProcess, stopProcess, waitForHttp,
+} from './lib/util.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+const QUICK = flag('quick');
+const CFG = {
+  mode: QUICK ? 'quick' : 'full',
+  warmupSeconds: QUICK ? 1 : 3,
+  seconds: Number(opt('seconds') ?? (QUICK ? 4 : 10)),
+  rounds: Number(opt('rounds') ?? (QUICK ? 1 : 3)),
+  scalingRounds: QUICK ? 1 : 2,
+  sizes: (opt('sizes') ?? (QUICK ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number),
+  only: opt('only')?.split(','),
+};
+const wants = (s) => !CFG.only || CFG.only.includes(s);
+
+const CORES = os.availableParallelism();
+const LIST_CONNECTIONS = 50;
+const REFRESH_CONNECTIONS = 50;
+const HASH_CONNECTIONS = 2 * CORES;
+const WRK_THREADS = Math.max(1, Math.min(CORES, 4));
+const PASSWORD = 'Bench-passw0rd-for-load';
+const PROBE_USERS = 10; // the users the scaling scenario reads: 100 tasks each at every table size
+const MAIN_USERS = 1000;
+const TASKS_PER_USER = 100;
+const ARGON2 = {
+  memoryKiB: Number(process.env.ARGON2_MEMORY_KIB ?? 19_456),
+  timeCost: Number(process.env.ARGON2_TIME_COST ?? 2),
+  parallelism: Number(process.env.ARGON2_PARALLELISM ?? 1),
+};
+const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 20);
+
+const RESULTS_DIR = resolve(BENCH_DIR, 'results');
+const WORK_DIR = resolve(RESULTS_DIR, 'work');
+const t0 = Date.now();
+const log = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
+
+const children = [];
+let WRK;
+let db;
+let runnerPool;
+
+async function main() {
+  await initProcStat();
+  const mainJs = resolve(BACKEND_DIR, 'dist/main.js');
+  if (!existsSync(mainJs)) throw new Error('backend/dist/main.js is missing: run `npm run build -w backend` first');
+  const wrk = (WRK = await ensureWrk(log));
+  if (!wrk) throw new Error('wrk is not installed and could not be installed (Debian/Ubuntu: `apt-get install wrk`; macOS: `brew install wrk`)');
+  mkdirSync(WORK_DIR, { recursive: true });
+
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  db = await provisionDatabase(runId, log);
+  log(`database ${db.name} (${db.source})`);
+  const pg = await importFromBackend('pg');
+  const argon2 = await importFromBackend('argon2');
+  runnerPool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench-runner' });
+  const meta = await machineInfo(wrk);
+
+  // ---- backend ------------------------------------------------------------------------------
+  const secret = randomBytes(48).toString('base64url');
+  const backendPort = await freePort();
+  const backendEnv = {
+    ...process.env,
+    ENVIRONMENT: 'production',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(backendPort),
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
+    JWT_SECRET_KEY: secret,
+    LOG_LEVEL: 'warn',
+    THROTTLE_LIMIT: '100000000',
+    THROTTLE_TTL_SECONDS: '60',
+    AUTH_THROTTLE_LIMIT: '100000000',
+    LOGIN_MAX_FAILURES: '100000000',
+    // Required in production; never contacted (no scenario sends mail).
+    SMTP_URL: process.env.BENCH_SMTP_URL ?? 'smtp://127.0.0.1:2525',
+    ARGON2_MEMORY_KIB: String(ARGON2.memoryKiB),
+    ARGON2_TIME_COST: String(ARGON2.timeCost),
+    ARGON2_PARALLELISM: String(ARGON2.parallelism),
+  };
+  delete backendEnv.REDIS_URL; // in-memory throttler counters: one instance, nothing shared
+  delete backendEnv.ADMIN_EMAIL;
+  delete backendEnv.ADMIN_PASSWORD;
+  const backendPkg = JSON.parse(readFileSync(resolve(BACKEND_DIR, 'package.json'), 'utf8'));
+  if (backendPkg.scripts?.['migration:run']) {
+    log('migrating (npm run migration:run -w backend)…');
+    const npm = process.env.npm_execpath;
+    await run(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'run', 'migration:run', '-w', 'backend'], { cwd: ROOT_DIR, env: backendEnv });
+  } else {
+    backendEnv.RUN_MIGRATIONS = 'true';
+  }
+  const nodeFlags = [];
+  if (flag('profile')) {
+    mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`);
+  }
+  const backend = startProcess('backend', process.execPath, [...nodeFlags, mainJs], { env: backendEnv });
+  children.push(backend);
+  const api = `http://127.0.0.1:${backendPort}`;
+  log(`starting backend (production, LOG_LEVEL=warn) on ${api}…`);
+  await waitForHttp(`${api}/api/health`, { proc: backend, okStatus: (s) => s === 200 }).catch((e) => {
+    throw new Error(`${e.message}\n--- backend output ---\n${backend.tail.join('\n')}`);
+  });
+
+  // ---- seed: 10 probe users × 100 tasks = 10³ rows -------------------------------------------
+  log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
+  const passwordHash = await argon2.hash(PASSWORD, {
+    type: argon2.argon2id, memoryCost: ARGON2.memoryKiB, timeCost: ARGON2.timeCost, parallelism: ARGON2.parallelism,
+  });
+  await seedUsersWithTasks(runnerPool, { group: 'p', from: 1, to: PROBE_USERS, passwordHash, tasksPerUser: TASKS_PER_USER });
+  await runnerPool.query('ANALYZE');
+
+  // One real login tells the issuer/audience the backend signs with (and that login works at all).
+  const login = await postJson(`${api}/api/auth/login`, { email: emailOf('p', 1), password: PASSWORD });
+  if (login.status !== 200) throw new Error(`login as a seeded user failed: ${login.status} ${JSON.stringify(login.body)}\n${backend.tail.join('\n')}`);
+  const claims = JSON.parse(Buffer.from(login.body.access_token.split('.')[1], 'base64url'));
+  const jwtOpts = { key: (await import('./lib/jwt.mjs')).hs256Key(secret), issuer: claims.iss, audience: claims.aud };
+  const probeUsers = await usersOf(runnerPool, 'p');
+  const probeTokens = await mintAccessTokens(runnerPool, probeUsers, jwtOpts);
+  const probeTokensFile = writeLines('tokens-probe.txt', probeTokens);
+  const sample = await fetch(`${api}/api/tasks?limit=20`, { headers: { authorization: `Bearer ${probeTokens[0]}` } });
+  const sampleBody = await sample.text();
+  if (sample.status !== 200) throw new Error(`the backend refused a minted access token (${sample.status}): ${sampleBody}`);
+  const bodyFile = resolve(WORK_DIR, 'task-list.json');
+  writeFileSync(bodyFile, sampleBody);
+
+  // ---- baselines ------------------------------------------------------------------------------
+  const baseEnv = {
+    ...backendEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
+    PASSWORD_HASH: passwordHash, BODY_FILE: bodyFile,
+  };
+  const startBaseline = async (name, file) => {
+    const port = await freePort();
+    const p = startProcess(name, process.execPath, [resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, PORT: String(port) } });
+    children.push(p);
+    await waitForHttp(`http://127.0.0.1:${port}/`, { proc: p, okStatus: () => true });
+    return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p };
+  };
+  const B = {
+    backend: { name: 'backend', pid: backend.pid, url: api, proc: backend },
+    floor: await startBaseline('floor', 'floor.mjs'),
+    list: await startBaseline('list', 'list.mjs'),
+    refresh: await startBaseline('refresh', 'refresh.mjs'),
+    hash: await startBaseline('hash', 'hash.mjs'),
+  };
+
+  const results = { meta: { ...meta, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
+
+  // ---- 5. scaling at 10³ -----------------------------------------------------------------------
+  const scalingAt = async (rows) => {
+    const count = Number((await runnerPool.query('SELECT count(*) FROM tasks')).rows[0].count);
+    log(`scaling: task list with ${count.toLocaleString('en-US')} rows in the table…`);
+    const [agg] = await compare([B.backend], listSpec(probeTokensFile), CFG.scalingRounds);
+    results.scaling.push({ rows: count, nominalRows: rows, ...agg });
+    results.plans[rows] = await explainList(probeUsers[0].id);
+  };
+  if (wants('scaling') && CFG.sizes.includes(1000)) await scalingAt(1000);
+
+  // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
+  log(`seeding ${MAIN_USERS - PROBE_USERS} more users × ${TASKS_PER_USER} tasks…`);
+  await seedUsersWithTasks(runnerPool, { group: 'm', from: PROBE_USERS + 1, to: MAIN_USERS, passwordHash, tasksPerUser: TASKS_PER_USER });
+  await runnerPool.query('ANALYZE');
+  const mainUsers = [...probeUsers, ...(await usersOf(runnerPool, 'm'))];
+  const mainTokensFile = writeLines('tokens-main.txt', await mintAccessTokens(runnerPool, mainUsers, jwtOpts));
+  const emailsFile = writeLines('emails.txt', mainUsers.map((u) => u.email));
+
+  if (wants('list')) {
+    log(`1. authenticated task list (c=${LIST_CONNECTIONS}): floor, hand-written, backend…`);
+    const spec = listSpec(mainTokensFile);
+    const [floor, hand, api1] = await compare([B.floor, B.list, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    results.scenarios.floor = floor;
+    results.scenarios.listBaseline = hand;
+    results.scenarios.list = api1;
+    results.queries.list = api1.queries;
+  }
+  if (wants('scaling') && CFG.sizes.includes(100000)) await scalingAt(100000);
+
+  if (wants('refresh')) {
+    log(`3. refresh rotation (c=${REFRESH_CONNECTIONS}): hand-written, backend…`);
+    // Fresh chains for every run: a run that ends mid-request leaves its chains one step ahead.
+    const spec = {
+      kind: 'refresh', path: '/api/auth/refresh', connections: REFRESH_CONNECTIONS,
+      args: async () => [writeLines(`chains-${Date.now()}.txt`, await mintRefreshChains(runnerPool, mainUsers, REFRESH_CONNECTIONS * 2)), '/api/auth/refresh'],
+    };
+    const [hand, api3] = await compare([B.refresh, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    results.scenarios.refreshBaseline = hand;
+    results.scenarios.refresh = api3;
+    results.queries.refresh = api3.queries;
+  }
+
+  if (wants('login')) {
+    log(`2. login (c=${HASH_CONNECTIONS}): argon2 verify bound, backend…`);
+    const spec = { kind: 'login', path: '/api/auth/login', connections: HASH_CONNECTIONS, args: () => [emailsFile, PASSWORD, '/api/auth/login'] };
+    const [bound, api2] = await compare([B.hash, B.backend], spec, CFG.rounds);
+    results.scenarios.loginBaseline = bound;
+    results.scenarios.login = api2;
+    results.scenarios.argon2InProcess = await argon2InProcess(argon2, passwordHash);
+  }
+
+  if (wants('register')) {
+    log(`4. register (c=${HASH_CONNECTIONS}): argon2 hash bound, backend…`);
+    let n = 0;
+    const spec = { kind: 'register', path: '/api/auth/register', connections: HASH_CONNECTIONS, args: () => [`r${runId}x${n++}`, PASSWORD, '/api/auth/register'] };
+    const [bound, api4] = await compare([B.hash, B.backend], spec, CFG.rounds);
+    results.scenarios.registerBaseline = bound;
+    results.scenarios.register = api4;
+  }
+  results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
+
+  if (wants('scaling') && CFG.sizes.includes(1000000)) {
+    const fillers = Math.round((1_000_000 - MAIN_USERS * TASKS_PER_USER) / TASKS_PER_USER);
+    log(`seeding ${fillers.toLocaleString('en-US')} more users × ${TASKS_PER_USER} tasks (10⁶ rows)…`);
+    await bulkSeed(() => seedUsersWithTasks(runnerPool, { group: 'f', from: MAIN_USERS + 1, to: MAIN_USERS + fillers, passwordHash, tasksPerUser: TASKS_PER_USER }));
+    await scalingAt(1000000);
+  }
+
+  results.meta.finishedAt = new Date().toISOString();
+  results.meta.wallSeconds = Math.round((Date.now() - t0) / 1000);
+  results.meta.loadAvgEnd = os.loadavg();
+  results.summary = summarize(results);
+  return results;
+}
+
+// ---- measuring -------------------------------------------------------------------------------
+
+async function dbPids() {
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(db.host)) return [];
+  const { rows } = await runnerPool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db.name]);
+  return rows.map((r) => r.pid).filter((pid) => existsSync(`/proc/${pid}/stat`));
+}
+
+/** What the backend's connections run: distinct statement texts seen while the load is on. */
+function sampleQueries() {
+  const seen = new Map();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const { rows } = await runnerPool.query(
+        `SELECT query FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name NOT LIKE 'bench-%' AND query <> ''`,
+        [db.name],
+      );
+      for (const r of rows) {
+        const q = r.query.replace(/\s+/g, ' ').trim();
+        seen.set(q, (seen.get(q) ?? 0) + 1);
+      }
+      await sleep(20);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([query, samples]) => ({ query, samples }));
+  };
+}
+
+async function measureOnce(target, spec, seconds, { sample } = {}) {
+  const args = await spec.args();
+  const pidsBefore = await dbPids();
+  const db0 = cpuSnapshot(pidsBefore);
+  const cpu0 = cpuMicros(target.pid);
+  const rss = rssSampler(target.pid);
+  const stopSampling = sample ? sampleQueries() : null;
+  const load = os.loadavg()[0];
+  const r = await runWrk(WRK, { url: target.url, kind: spec.kind, args, threads: WRK_THREADS, connections: spec.connections, seconds });
+  const queries = stopSampling ? await stopSampling() : undefined;
+  const mem = rss.stop();
+  const cpu1 = cpuMicros(target.pid);
+  const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids())])]);
+  if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
+  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: db.host && pidsBefore.length ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, loadAvg1: load, queries };
+}
+
+/**
+ * Measures each target `rounds` times, alternating the order every round (ABBA…), after one warm-up
+ * run each, so that noise from neighbours spreads over all of them.
+ */
+async function compare(targets, spec, rounds, { sampleQueriesOf } = {}) {
+  const runs = targets.map(() => []);
+  for (const t of targets) await measureOnce(t, spec, CFG.warmupSeconds);
+  for (let r = 0; r < rounds; r++) {
+    const order = targets.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const sample = sampleQueriesOf === targets[i].name && r === 0;
+      const m = await measureOnce(targets[i], spec, CFG.seconds, { sample });
+      runs[i].push(m);
+      log(`  ${targets[i].name.padEnd(8)} ${fmtRate(m.rps)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}`);
+    }
+  }
+  return runs.map((rs, i) => aggregate(targets[i].name, rs));
+}
+
+const fmtRate = (n) => Math.round(n).toLocaleString('en-US').padStart(7);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function aggregate(target, runs) {
+  const requests = runs.reduce((a, r) => a + r.requests, 0);
+  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+  const statuses = {};
+  for (const r of runs) for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
+  const dbCpu = runs.every((r) => r.dbCpuUs != null) ? runs.reduce((a, r) => a + r.dbCpuUs, 0) : null;
+  return {
+    target,
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50ms: median(runs.map((r) => r.p50us)) / 1000,
+    p99ms: median(runs.map((r) => r.p99us)) / 1000,
+    maxms: Math.max(...runs.map((r) => r.maxus)) / 1000,
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    statuses,
+    cpuUsPerReq: runs.reduce((a, r) => a + r.cpuUs, 0) / requests,
+    dbCpuUsPerReq: dbCpu == null ? null : dbCpu / requests,
+    rssMaxMiB: Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)),
+    rounds: runs.map((r) => ({ rps: r.rps, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
+    queries: runs.find((r) => r.queries)?.queries,
+  };
+}
+
+async function argon2InProcess(argon2, hash) {
+  // The raw bound without HTTP: as many verifies in flight as the login load has connections.
+  const until = Date.now() + 2000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: HASH_CONNECTIONS }, async () => {
+    while (Date.now() < until) {
+      await argon2.verify(hash, PASSWORD);
+      n++;
+    }
+  }));
+  return { verifiesPerSecond: n / ((performance.now() - started) / 1000) };
+}
+
+async function explainList(userId) {
+  const out = {};
+  for (const [name, sql, params] of [
+    ['sessionCheck', SESSION_ACTIVE_SQL, null],
+    ['taskPage', TASK_PAGE_SQL, [userId, 20, 0]],
+  ]) {
+    let p = params;
+    if (!p) {
+      const { rows } = await runnerPool.query(`SELECT id, user_id FROM sessions WHERE user_id = $1 LIMIT 1`, [userId]);
+      p = [rows[0].id, userId, new Date()];
+    }
+    const { rows } = await runnerPool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, p);
+    const text = rows.map((r) => r['QUERY PLAN']).join('\n');
+    out[name] = {
+      plan: text,
+      indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)/g)].map((m) => m[1]))],
+      seqScans: [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))],
+      executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1]),
+    };
+  }
+  return out;
+}
+
+/** Set-based bulk insert into tasks with its secondary indexes rebuilt afterwards (same definitions). */
+async function bulkSeed(insert) {
+  const { rows } = await runnerPool.query(
+    `SELECT i.indexname, i.indexdef FROM pg_indexes i
+      WHERE i.schemaname = current_schema() AND i.tablename = 'tasks'
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+  );
+  for (const r of rows) await runnerPool.query(`DROP INDEX ${r.indexname}`);
+  try {
+    await insert();
+  } finally {
+    const c = await runnerPool.connect();
+    try {
+      await c.query(`SET maintenance_work_mem = '256MB'`);
+      for (const r of rows) await c.query(r.indexdef);
+    } finally {
+      c.release();
+    }
+  }
+  await runnerPool.query('VACUUM ANALYZE tasks');
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+function writeLines(name, lines) {
+  const file = resolve(WORK_DIR, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function postJson(url, body) {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await r.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: r.status, body: json };
+}
+
+async function machineInfo(wrk) {
+  const cpus = os.cpus();
+  const { rows } = await runnerPool.query('SELECT version() AS v, current_setting($1) AS sb', ['shared_buffers']);
+  const pkg = (name) => {
+    try {
+      return JSON.parse(readFileSync(resolve(ROOT_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    startedAt: new Date(t0).toISOString(),
+    host: os.hostname(),
+    cpu: cpus[0]?.model.trim(),
+    cores: CORES,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    postgres: rows[0].v.split(' on ')[0],
+    postgresSharedBuffers: rows[0].sb,
+    postgresSource: db.source,
+    loadGenerator: await wrkVersion(wrk),
+    versions: { nest: pkg('@nestjs/core'), fastify: pkg('fastify'), typeorm: pkg('typeorm'), pg: pkg('pg'), argon2: pkg('argon2') },
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+    loadAvgStart: os.loadavg(),
+  };
+}
+
+function summarize(r) {
+  const s = r.scenarios;
+  const ratio = (a, b) => (a && b ? a.rps / b.rps : null);
+  const rows = [];
+  const target = (name, value, goal, ok) => rows.push({ name, value, goal, met: ok == null ? null : ok });
+  if (s.list) {
+    target('Task list ≥ 70 % of hand-written req/s', ratio(s.list, s.listBaseline), '≥ 0.70', ratio(s.list, s.listBaseline) >= 0.7);
+    target('Task list p99 ≤ 25 ms at c=50', s.list.p99ms, '≤ 25 ms', s.list.p99ms <= 25);
+  }
+  if (s.login) target('Login ≥ 90 % of the argon2 bound', ratio(s.login, s.loginBaseline), '≥ 0.90', ratio(s.login, s.loginBaseline) >= 0.9);
+  if (s.refresh) target('Refresh ≥ 70 % of hand-written', ratio(s.refresh, s.refreshBaseline), '≥ 0.70', ratio(s.refresh, s.refreshBaseline) >= 0.7);
+  if (r.scaling.length >= 2) {
+    const first = r.scaling[0];
+    const last = r.scaling[r.scaling.length - 1];
+    const growth = last.p50ms / first.p50ms;
+    target(`Latency flat ${first.nominalRows.toExponential(0)}→${last.nominalRows.toExponential(0)} rows (p50 ratio)`, growth, '≤ 1.20', growth <= 1.2);
+    const plansOk = Object.values(r.plans).every((p) => p.taskPage.seqScans.length === 0 && p.sessionCheck.seqScans.length === 0);
+    target('Query plans use indexes (no seq scan)', plansOk ? 1 : 0, 'yes', plansOk);
+  }
+  const backendRss = Math.max(...[s.list, s.login, s.refresh, s.register, ...r.scaling].filter(Boolean).map((x) => x.rssMaxMiB));
+  if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB', backendRss, '< 200 MiB', backendRss < 200);
+  const errors = [...Object.values(s), ...r.scaling].filter((x) => x && typeof x.errors === 'number').reduce((a, x) => a + x.errors, 0);
+  return { targets: rows, errors };
+}
+
+// ---- entry -----------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+  const results = await main();
+  writeFileSync(resolve(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resolve(RESULTS_DIR, 'latest.md'), renderMarkdown(results));
+  process.stdout.write(`\n${renderTable(results)}\n`);
+  log(`wrote bench/results/latest.json and latest.md (${results.meta.wallSeconds} s)`);
+  if (results.summary.errors > 0) {
+    log(`FAILED: ${results.summary.errors} request errors (non-2xx or socket errors), see latest.json`);
+    exitCode = 1;
+  }
+} catch (e) {
+  log(`FAILED: ${e.stack ?? e}`);
+  exitCode = 1;
+} finally {
+  for (const c of children.reverse()) await stopProcess(c);
+  await runnerPool?.end().catch(() => {});
+  if (db && !flag('keep-db')) await db.drop().catch((e) => log(`could not drop ${db.name}: ${e.message}`));
+}
+process.exit(exitCode);
