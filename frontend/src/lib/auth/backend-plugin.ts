@@ -8,6 +8,8 @@ import type { BackendAuthApi, BackendTokens, BackendUser, Outcome } from '../bac
 import { BackendUnavailableError } from '../backend/auth-api.ts';
 import type { ForwardedClient } from '../backend/forward.ts';
 
+type InternalAdapter = GenericEndpointContext['context']['internalAdapter'];
+
 /** `providerId` of the account row linking a local Better Auth user to its backend user. */
 export const BACKEND_PROVIDER_ID = 'backend';
 
@@ -124,19 +126,18 @@ async function withAdvisoryLock<T>(pool: pg.Pool, key: string, work: () => Promi
  * created (with that row, and no password) on first sign-in, and kept in step with the backend's
  * email and name.
  */
-async function mirrorUser(ctx: GenericEndpointContext, pool: pg.Pool, remote: BackendUser): Promise<User> {
-  const adapter = ctx.context.internalAdapter;
+export async function mirrorUser(adapter: InternalAdapter, pool: pg.Pool, remote: BackendUser): Promise<User> {
   const name = remote.name ?? '';
   return withAdvisoryLock(pool, remote.id, async () => {
     const owner = await adapter.findAccountOwnerByKey({ providerId: BACKEND_PROVIDER_ID, accountId: remote.id });
     if (owner?.kind === 'owned') {
       const local = owner.user as User;
       if (local.email === remote.email.toLowerCase() && local.name === name) return local;
-      await evictStaleEmailHolder(ctx, remote, local.id);
+      await evictStaleEmailHolder(adapter, remote, local.id);
       return (await adapter.updateUser(local.id, { email: remote.email, name, updatedAt: new Date() })) as User;
     }
     if (owner?.kind === 'orphaned') await adapter.deleteAccount(owner.account.id);
-    await evictStaleEmailHolder(ctx, remote, null);
+    await evictStaleEmailHolder(adapter, remote, null);
     const created = await adapter.createUser({ email: remote.email, name, emailVerified: false });
     if (!created) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'Could not create the local user.' });
     await adapter.linkAccount({ userId: created.id, providerId: BACKEND_PROVIDER_ID, accountId: remote.id });
@@ -149,10 +150,10 @@ async function mirrorUser(ctx: GenericEndpointContext, pool: pg.Pool, remote: Ba
  * this address belongs to a backend user who no longer has it (changed or deleted elsewhere), so its
  * stale mirror goes.
  */
-async function evictStaleEmailHolder(ctx: GenericEndpointContext, remote: BackendUser, keepId: string | null) {
-  const holder = await ctx.context.internalAdapter.findUserByEmail(remote.email, { includeAccounts: true });
+async function evictStaleEmailHolder(adapter: InternalAdapter, remote: BackendUser, keepId: string | null) {
+  const holder = await adapter.findUserByEmail(remote.email);
   if (!holder || holder.user.id === keepId) return;
-  await ctx.context.internalAdapter.deleteUser(holder.user.id);
+  await adapter.deleteUser(holder.user.id);
 }
 
 async function startSession(
@@ -163,7 +164,7 @@ async function startSession(
   client: ForwardedClient,
 ) {
   try {
-    const user = await mirrorUser(ctx, options.pool, signedIn.user);
+    const user = await mirrorUser(ctx.context.internalAdapter, options.pool, signedIn.user);
     const session = await ctx.context.internalAdapter.createSession(user.id, !rememberMe, tokenColumns(signedIn.tokens));
     if (!session) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'Could not create a session.' });
     await setSessionCookie(ctx, { session, user }, !rememberMe);

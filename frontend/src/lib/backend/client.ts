@@ -14,8 +14,19 @@ export interface BackendClientOptions {
    * 401 to, so that it can refresh; the request is then retried once with the new token.
    */
   authorize?: (rejected?: string) => Promise<string>;
+  /**
+   * Which 401s mean "token refused" (refresh and retry). Routes that check a password also answer
+   * 401 for a wrong password; for those only an RFC 6750 `error="invalid_token"` counts, so a typo
+   * does not cost a token rotation and a second failed attempt.
+   */
+  retryOn401?: 'always' | 'invalid-token';
   client?: ForwardedClient;
   timeoutMs?: number;
+}
+
+function tokenRefused(response: Response, mode: BackendClientOptions['retryOn401']): boolean {
+  if (response.status !== 401) return false;
+  return mode === 'invalid-token' ? /invalid_token/i.test(response.headers.get('www-authenticate') ?? '') : true;
 }
 
 /**
@@ -39,7 +50,7 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
           const token = await authorize();
           request.headers.set('authorization', `Bearer ${token}`);
           const response = await send(request);
-          if (response.status !== 401) return response;
+          if (!tokenRefused(response, options.retryOn401)) return response;
           const fresh = await authorize(token);
           retry.headers.set('authorization', `Bearer ${fresh}`);
           return send(retry);

@@ -36,7 +36,11 @@ export async function requireSession(callbackPath: string): Promise<CurrentSessi
  * session row (refreshing it at most once at a time), retries once after a 401 with a refreshed
  * token, and sends the user to the sign-in page when the backend has ended their session.
  */
-export async function backendAs(current: CurrentSession, callbackPath: string): Promise<BackendClient> {
+export async function backendAs(
+  current: CurrentSession,
+  callbackPath: string,
+  options: { retryOn401?: 'always' | 'invalid-token' } = {},
+): Promise<BackendClient> {
   const { tokens } = appAuth();
   const client = await forwardedClient();
   const sessionId = current.session.id;
@@ -47,5 +51,11 @@ export async function backendAs(current: CurrentSession, callbackPath: string): 
     return token;
   };
 
-  return createBackendClient({ baseUrl: loadConfig().backendUrl, client, timeoutMs: 10_000, authorize: tokenOrLogin });
+  return createBackendClient({
+    baseUrl: loadConfig().backendUrl,
+    client,
+    timeoutMs: 10_000,
+    authorize: tokenOrLogin,
+    retryOn401: options.retryOn401 ?? 'always',
+  });
 }

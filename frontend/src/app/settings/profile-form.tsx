@@ -1,0 +1,35 @@
+'use client';
+import { useActionState, useRef } from 'react';
+import { FormMessage } from '@/components/form-message';
+import { Button, controlClass, Field } from '@/components/ui';
+import { useFocusFirstError } from '@/components/use-focus-error';
+import { IDLE } from '@/lib/action-state';
+import { updateProfile } from './actions';
+
+export function ProfileForm({ name, email }: { name: string; email: string }) {
+  const [state, action, pending] = useActionState(updateProfile, IDLE);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, state.errors);
+  const e = state.errors.fields;
+  return (
+    <form ref={formRef} action={action} noValidate className="space-y-4" aria-label="Profile">
+      <FormMessage errors={state.errors} id="profile-error" />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field id="profile-name" label="Name" error={e.name}>
+          {(aria) => <input {...aria} name="name" autoComplete="name" maxLength={100} defaultValue={name} className={controlClass(!!e.name)} />}
+        </Field>
+        <Field id="profile-email" label="Email address" error={e.email}>
+          {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required defaultValue={email} className={controlClass(!!e.email)} />}
+        </Field>
+      </div>
+      <div className="flex items-center justify-end gap-3">
+        <p role="status" className="text-sm text-emerald-700">
+          {state.ok ? state.message : ''}
+        </p>
+        <Button type="submit" pending={pending}>
+          Save profile
+        </Button>
+      </div>
+    </form>
+  );
+}
