@@ -2,9 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { requestIdFor } from './app.module.js';
-import { renderProblem, sendProblem } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 
@@ -53,8 +51,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableCors({ origin: [...config.corsOrigins], credentials: true });
   app.useGlobalPipes(createValidationPipe());
 
-  // Errors raised by Fastify itself (malformed JSON, body too large, foreign content type) never
-  // reach Nest's filters; they get the same problem+json here.
   const fastify = app.getHttpAdapter().getInstance();
   // One request id everywhere: Fastify's (from a sane X-Request-Id or fresh), echoed to the client
   // and handed to the pino-http request logger.
@@ -62,11 +58,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     (request.raw as typeof request.raw & { id?: string }).id = request.id;
     reply.header('X-Request-Id', request.id);
     done();
-  });
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { problem, headers } = renderProblem(error, request.url.split('?')[0]);
-    if (problem.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
-    sendProblem(reply, problem, headers);
   });
 
   const document = buildOpenApiDocument(app);

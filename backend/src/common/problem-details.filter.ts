@@ -20,6 +20,26 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return isDatabaseUnavailable(e.driverError) || isDatabaseUnavailable(e.cause);
 }
 
+function isClientFastifyError(error: unknown): error is { statusCode: number; code?: string } {
+  return typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500;
+}
+
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but declared as JSON.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This content type is not supported by this endpoint.',
+};
+
+function fastifyDetail(cause: unknown): string | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string' && code in FASTIFY_DETAILS) return FASTIFY_DETAILS[code];
+  // JSON.parse failures surface as a SyntaxError with status 400.
+  if (cause instanceof SyntaxError) return FASTIFY_DETAILS.FST_ERR_CTP_INVALID_JSON_BODY;
+  return undefined;
+}
+
 /** Turns anything thrown into an RFC 9457 problem; never leaks a message it did not choose to show. */
 export function renderProblem(error: unknown, instance?: string): Rendered {
   let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
@@ -34,19 +54,12 @@ export function renderProblem(error: unknown, instance?: string): Rendered {
     headers = { ...error.headers };
   } else if (error instanceof HttpException) {
     status = error.getStatus();
-    // Nest's own exceptions (404 for unknown routes, 405, …) carry framework wording; ours do not
-    // reach this branch, so a fixed sentence per status is both safer and clearer.
-  } else if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
+    // Nest's own exceptions (unknown route, 405, …) carry framework wording, and Fastify's client
+    // errors arrive wrapped with the Fastify error as `cause`: fixed sentences are safer and clearer.
+    detail = fastifyDetail(error.cause);
+  } else if (isClientFastifyError(error)) {
     status = error.statusCode;
-    const code = (error as { code?: string }).code;
-    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError && status === 400)) {
-      detail = 'The request body is not valid JSON.';
-    } else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      detail = 'The request body is too large.';
-    } else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-      detail = status === 415 ? 'This content type is not supported by this endpoint.' : undefined;
-    }
+    detail = fastifyDetail(error);
   } else if (isDatabaseUnavailable(error)) {
     status = HttpStatus.SERVICE_UNAVAILABLE;
     headers['Retry-After'] = '5';

@@ -20,6 +20,12 @@ export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 /** Admin connection to the machine's PostgreSQL; each suite creates (and drops) its own `cluster_*` database there. */
 export const PG_ADMIN_URL = process.env.CLUSTER_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * The Node the images run (24 LTS): the repository's pinned `node` package when installed, so a
+ * suite started from an older system Node still runs the backend on the production runtime.
+ */
+export const NODE_BINARY = existsSync(join(REPO_ROOT, 'node_modules/node/bin/node')) ? join(REPO_ROOT, 'node_modules/node/bin/node') : process.execPath;
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function freePort(): Promise<number> {
@@ -168,7 +174,7 @@ export class BackendProcess {
 
   static async start(name: string, env: Record<string, string>, options: { cwd?: string; argv?: string[] } = {}): Promise<BackendProcess> {
     const port = Number(env.PORT ?? (await freePort()));
-    const child = spawn(process.execPath, options.argv ?? ['dist/main.js'], {
+    const child = spawn(NODE_BINARY, options.argv ?? ['dist/main.js'], {
       cwd: options.cwd ?? BACKEND_DIR,
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -336,4 +342,54 @@ export function problemLeaks(res: ApiResponse): string[] {
 
 export function builtDist(): boolean {
   return existsSync(join(BACKEND_DIR, 'dist', 'main.js'));
+}
+
+// ---------------------------------------------------------------- a two-instance deployment
+
+export interface Deployment {
+  db: TestDatabase;
+  redis: RedisServer;
+  instances: BackendProcess[];
+  env: Record<string, string>;
+  /** Stops every instance, the Redis server, and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * What `docker compose up --scale backend=N` runs, minus Docker: one fresh database migrated by the
+ * compose `migrate` command, one Redis, and N `node dist/main.js` processes sharing both and one
+ * JWT_SECRET_KEY, each on its own port.
+ */
+export async function deploy(label: string, count: number, overrides: Record<string, string> = {}): Promise<Deployment> {
+  const db = await createDatabase(label);
+  let redis: RedisServer | undefined;
+  const instances: BackendProcess[] = [];
+  const close = async () => {
+    await Promise.all(instances.map((i) => i.stop('SIGTERM')));
+    await redis?.kill();
+    await db.drop();
+  };
+  try {
+    redis = await RedisServer.start();
+    const env = backendEnv({ DATABASE_URL: db.url, REDIS_URL: redis.url, JWT_SECRET_KEY: randomSecret(), ...overrides });
+    await runMigrations(env);
+    const started = await Promise.all(Array.from({ length: count }, (_, i) => BackendProcess.start(`${label}-${String.fromCharCode(65 + i)}`, { ...env })));
+    instances.push(...started);
+    return { db, redis, instances, env, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Runs the compose `migrate` job's command against env.DATABASE_URL; rejects with its output on failure. */
+export async function runMigrations(env: Record<string, string>): Promise<string> {
+  const [cmd, ...args] = migrateCommand();
+  const child = spawn(cmd === 'node' ? NODE_BINARY : cmd, args, { cwd: BACKEND_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`migrations failed (${code}): ${output}`);
+  return output;
 }
