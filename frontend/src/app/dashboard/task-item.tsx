@@ -8,7 +8,7 @@ import { formatDueDate, isOverdue } from '@/lib/tasks';
 import { deleteTask, setTaskCompleted, updateTask } from './actions';
 import { TaskFields } from './task-fields';
 
-type Task = Schemas['Task'];
+type Task = Schemas['TaskResponse'];
 
 const PRIORITY_TONE = { low: 'slate', medium: 'sky', high: 'rose' } as const;
 

@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { ActionState } from '@/lib/action-state';
+import type { Schemas, WithStringName } from '@/lib/backend/client';
 import { describeFailure, failureFrom } from '@/lib/backend/problem';
 import { deleteLocalUser, endLocalSessions, signOutHere, syncLocalUser } from '@/lib/server/local-auth';
 import { backendAs, requireSession } from '@/lib/server/session';
@@ -28,7 +29,9 @@ export async function updateProfile(_previous: ActionState, form: FormData): Pro
   const email = text(form, 'email').trim();
   if (!email) return { ok: false, errors: { fields: { email: 'Enter your email address.' } } };
   const { api } = await signedIn();
-  const { data, response, error } = await api.PATCH('/api/users/me', { body: { name, email } });
+  const { data, response, error } = await api.PATCH('/api/users/me', {
+    body: { name: name || null, email } satisfies WithStringName<Schemas['UpdateMeDto']> as Schemas['UpdateMeDto'],
+  });
   if (!data) {
     return {
       ok: false,

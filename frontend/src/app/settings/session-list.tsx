@@ -5,7 +5,7 @@ import type { Schemas } from '@/lib/backend/client';
 import { describeUserAgent, relativeTime } from '@/lib/user-agent';
 import { revokeSession, signOutEverywhere } from './actions';
 
-type BackendSession = Schemas['Session'];
+type BackendSession = Schemas['SessionResponse'];
 
 export function SessionList({ sessions }: { sessions: BackendSession[] }) {
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);

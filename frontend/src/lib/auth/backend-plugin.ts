@@ -138,7 +138,7 @@ export async function mirrorUser(adapter: InternalAdapter, pool: pg.Pool, remote
     }
     if (owner?.kind === 'orphaned') await adapter.deleteAccount(owner.account.id);
     await evictStaleEmailHolder(adapter, remote, null);
-    const created = await adapter.createUser({ email: remote.email, name, emailVerified: false });
+    const created = await adapter.createUser({ email: remote.email, name, emailVerified: false }, { method: 'backend' });
     if (!created) throw new APIError('INTERNAL_SERVER_ERROR', { message: 'Could not create the local user.' });
     await adapter.linkAccount({ userId: created.id, providerId: BACKEND_PROVIDER_ID, accountId: remote.id });
     return created as User;

@@ -1,8 +1,8 @@
-import { createBackendClient, type Schemas } from './client.ts';
+import { createBackendClient, type Schemas, type WithStringName } from './client.ts';
 import type { ForwardedClient } from './forward.ts';
 import { failureFrom, type BackendFailure } from './problem.ts';
 
-export type BackendUser = Schemas['User'];
+export type BackendUser = Schemas['UserResponse'];
 
 /** The backend's token pair for one device, as the Next server keeps it (never the browser). */
 export interface BackendTokens {
@@ -90,7 +90,7 @@ export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: num
 
     async register(input, client) {
       const api = createBackendClient({ ...base, client });
-      const result = await api.POST('/api/auth/register', { body: input }).catch(unavailable);
+      const result = await api.POST('/api/auth/register', { body: input as WithStringName<Schemas['RegisterDto']> as Schemas['RegisterDto'] }).catch(unavailable);
       if (result.response.status >= 500) unavailable(`status ${result.response.status}`);
       if (!result.data) return { ok: false, failure: failureFrom(result.response, result.error) };
       const tokens = tokensFromSetCookie(result.response.headers);
