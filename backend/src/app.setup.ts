@@ -52,6 +52,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON (and forms on login only): without Fastify's built-in text/plain parser a
+  // text body is 415 like every other foreign content type, instead of reaching validation.
+  fastify.removeContentTypeParser('text/plain');
   // One request id everywhere: Fastify's (from a sane X-Request-Id or fresh), echoed to the client
   // and handed to the pino-http request logger.
   fastify.addHook('onRequest', (request, reply, done) => {

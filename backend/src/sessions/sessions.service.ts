@@ -155,16 +155,18 @@ export class SessionsService {
         const nextExpiresAt = this.refreshExpiry(now, session.expires_at);
         // One round trip: spend the presented token (keeping the sealed successor for the grace
         // window), forget the grandparent's sealed copy, record the new link, touch the session.
+        // The INSERT selects from `spent` so that it runs after the UPDATE: the "one live token
+        // per session" unique index must already see the parent as spent.
         await em.query(
           `WITH spent AS (
-             UPDATE refresh_tokens SET spent_at = $3, successor_ciphertext = $4 WHERE id = $2
+             UPDATE refresh_tokens SET spent_at = $3, successor_ciphertext = $4 WHERE id = $2 RETURNING id
            ), grandparent AS (
              UPDATE refresh_tokens SET successor_ciphertext = NULL WHERE id = $5
            ), touched AS (
              UPDATE sessions SET last_used_at = $3, ip = COALESCE($8, ip), user_agent = COALESCE($9, user_agent) WHERE id = $1
            )
            INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, issued_at, expires_at)
-           VALUES ($6, $1, $7, $2, $3, $10)`,
+           SELECT $6, $1, $7, spent.id, $3, $10 FROM spent`,
           [session.id, token.id, now, this.tokens.seal(next), token.parent_id, randomUUID(), TokenService.hash(next), meta.ip, meta.userAgent?.slice(0, 512) ?? null, nextExpiresAt],
         );
         return { kind: 'issued', user, tokens: this.issued(user, session.id, next, nextExpiresAt) };

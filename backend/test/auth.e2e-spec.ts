@@ -1,0 +1,226 @@
+import { cookieValue, createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
+
+const ARGON2 = /\$argon2/;
+
+describe('Auth: register, login, me, logout', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('POST /api/auth/register', () => {
+    it('creates the user, answers 201 with the User (never a hash) and sets both cookies', async () => {
+      const email = uniqueEmail();
+      const res = await t.http().post('/api/auth/register').send({ email, password: 'correct horse 1', name: 'Ada' }).expect(201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        email,
+        name: 'Ada',
+        role: 'user',
+        isActive: true,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(ARGON2);
+      const cookies = res.headers['set-cookie'] as unknown as string[];
+      const access = cookies.find((c) => c.startsWith('access_token='))!;
+      const refresh = cookies.find((c) => c.startsWith('refresh_token='))!;
+      expect(access).toMatch(/HttpOnly/);
+      expect(access).toMatch(/SameSite=Lax/);
+      expect(access).toMatch(/Path=\/(;|$)/);
+      expect(access).toMatch(/Max-Age=1800/);
+      expect(access).not.toMatch(/Secure/); // ENVIRONMENT=test: Secure only in production
+      expect(refresh).toMatch(/HttpOnly/);
+      expect(refresh).toMatch(/Path=\/api\/auth/);
+      expect(refresh).toMatch(/Max-Age=60479\d/);
+    });
+
+    it('stores the email lower-cased and refuses the same email in another case with 409', async () => {
+      const email = uniqueEmail('Case');
+      await t.http().post('/api/auth/register').send({ email: email.toUpperCase(), password: 'password-1' }).expect(201);
+      const res = await t.http().post('/api/auth/register').send({ email, password: 'password-2' }).expect(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'Email already registered' });
+      const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM users WHERE email = $1', [email.toLowerCase()]);
+      expect(count).toBe(1);
+    });
+
+    it('rejects invalid fields with 422 and a field error for each, creating nothing', async () => {
+      const res = await t.http().post('/api/auth/register').send({ email: 'not-an-email', password: 'short' }).expect(422);
+      expect(res.body.status).toBe(422);
+      const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
+      expect(fields).toEqual(['email', 'password']);
+      const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM users WHERE email = 'not-an-email'`);
+      expect(count).toBe(0);
+    });
+
+    it('rejects unknown fields (no mass assignment of role)', async () => {
+      const email = uniqueEmail();
+      const res = await t.http().post('/api/auth/register').send({ email, password: 'password-1', role: 'admin' }).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'role', message: 'This field is not allowed.' }]);
+      expect(await t.db.query('SELECT 1 FROM users WHERE email = $1', [email])).toHaveLength(0);
+    });
+
+    it('counts password length in characters (8–128 code points), never truncating', async () => {
+      const emoji128 = '🔐'.repeat(128); // 256 UTF-16 units, 128 characters
+      await t.http().post('/api/auth/register').send({ email: uniqueEmail(), password: emoji128 }).expect(201);
+      await t.http().post('/api/auth/register').send({ email: uniqueEmail(), password: 'a'.repeat(129) }).expect(422);
+      await t.http().post('/api/auth/register').send({ email: uniqueEmail(), password: '1234567' }).expect(422);
+      // A 128-character password and its 127-character prefix are different passwords.
+      const long = `${'x'.repeat(127)}y`;
+      const user = await t.signUp({ password: long });
+      await t.http().post('/api/auth/login').send({ email: user.email, password: long.slice(0, 127) }).expect(401);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: long }).expect(200);
+    });
+
+    it('answers malformed JSON with 400 and a foreign content type with 415', async () => {
+      const bad = await t.http().post('/api/auth/register').set('Content-Type', 'application/json').send('{"email": ').expect(400);
+      expect(bad.body).toMatchObject({ status: 400, detail: 'The request body is not valid JSON.' });
+      const foreign = await t.http().post('/api/auth/register').set('Content-Type', 'text/plain').send('hello').expect(415);
+      expect(foreign.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+  });
+
+  describe('POST /api/auth/login', () => {
+    it('accepts JSON {email, password} and returns the OAuth2 token response and cookies', async () => {
+      const user = await t.createUser();
+      const res = await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      expect(res.body).toEqual({
+        access_token: expect.any(String),
+        refresh_token: expect.any(String),
+        token_type: 'bearer',
+        expires_in: 1800,
+        user: expect.objectContaining({ id: user.id, email: user.email, role: 'user' }),
+      });
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(cookieValue(res.headers['set-cookie'], 'access_token')).toBe(res.body.access_token);
+      expect(cookieValue(res.headers['set-cookie'], 'refresh_token')).toBe(res.body.refresh_token);
+      const claims = JSON.parse(Buffer.from(res.body.access_token.split('.')[1], 'base64url').toString());
+      expect(claims).toEqual({
+        sub: user.id,
+        sid: expect.any(String),
+        email: user.email,
+        role: 'user',
+        type: 'access',
+        iat: expect.any(Number),
+        exp: expect.any(Number),
+        jti: expect.any(String),
+        iss: t.config.jwt.issuer,
+        aud: t.config.jwt.audience,
+      });
+      expect(claims.exp - claims.iat).toBe(1800);
+    });
+
+    it('accepts the OAuth2 password form (username, grant_type, scope, client_id ignored)', async () => {
+      const user = await t.createUser();
+      const res = await t
+        .http()
+        .post('/api/auth/login')
+        .type('form')
+        .send({ username: user.email.toUpperCase(), password: user.password, grant_type: 'password', scope: '', client_id: 'swagger' })
+        .expect(200);
+      expect(res.body.token_type).toBe('bearer');
+    });
+
+    it('gives unknown email and wrong password the same 401 problem', async () => {
+      const user = await t.createUser();
+      const wrong = await t.http().post('/api/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401);
+      const unknown = await t.http().post('/api/auth/login').send({ email: uniqueEmail('ghost'), password: 'wrong password' }).expect(401);
+      expect(wrong.body).toEqual(unknown.body);
+      expect(wrong.body.detail).toBe('Incorrect email or password');
+      expect(wrong.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('spends comparable time on an unknown email as on a wrong password (dummy hash)', async () => {
+      const user = await t.createUser();
+      const time = async (email: string) => {
+        const start = process.hrtime.bigint();
+        await t.http().post('/api/auth/login').send({ email, password: 'wrong password' }).expect(401);
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      };
+      const known: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        known.push(await time(user.email));
+        unknown.push(await time(uniqueEmail('ghost')));
+      }
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
+      // Without the dummy verify the unknown email would answer in ~1 ms against ~20+ ms.
+      expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+    });
+
+    it('rejects a form body on JSON-only routes with 415', async () => {
+      await t.http().post('/api/auth/register').type('form').send({ email: uniqueEmail(), password: 'password-1' }).expect(415);
+    });
+
+    it('rehashes on login when the argon2 parameters changed', async () => {
+      const user = await t.createUser();
+      // Simulate a hash made with older, cheaper-but-valid parameters (t=3 differs from the configured t=2).
+      const argon2 = await import('argon2');
+      const old = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 19456, timeCost: 3, parallelism: 1 });
+      await t.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, old]);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      const [{ password_hash }] = await t.db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+      expect(password_hash).not.toBe(old);
+      expect(password_hash).toMatch(/^\$argon2id\$v=19\$/);
+      expect(password_hash).toMatch(/[$,]t=2[$,]/);
+      expect(password_hash).toMatch(/[$,]m=19456[$,]/);
+    });
+  });
+
+  describe('GET /api/auth/me and the access token', () => {
+    it('returns the user for a bearer token and for the access_token cookie', async () => {
+      const user = await t.signUp();
+      const viaBearer = await user.agent.get('/api/auth/me').expect(200);
+      expect(viaBearer.body.id).toBe(user.id);
+      const viaCookie = await user.cookieAgent.get('/api/auth/me').expect(200);
+      expect(viaCookie.body.id).toBe(user.id);
+    });
+
+    it('answers 401 problem+json with WWW-Authenticate: Bearer without a token', async () => {
+      const res = await t.http().get('/api/auth/me').expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'about:blank', title: 'Unauthorized', status: 401 });
+    });
+  });
+
+  describe('POST /api/auth/logout and /logout-all', () => {
+    it('revokes the session, clears both cookies, and is idempotent', async () => {
+      const user = await t.signUp();
+      const res = await user.cookieAgent.post('/api/auth/logout').expect(200);
+      expect(res.body).toEqual({ detail: 'Logged out' });
+      const cleared = res.headers['set-cookie'] as unknown as string[];
+      expect(cleared.find((c) => c.startsWith('access_token=;'))).toMatch(/Expires=Thu, 01 Jan 1970/);
+      expect(cleared.find((c) => c.startsWith('refresh_token=;'))).toMatch(/Path=\/api\/auth/);
+      // The access token of that session stops working at once, and so does its refresh token.
+      await user.agent.get('/api/auth/me').expect(401);
+      await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(401);
+      await t.http().post('/api/auth/logout').send({ refresh_token: user.refreshToken }).expect(200);
+      await t.http().post('/api/auth/logout').expect(200);
+    });
+
+    it('revokes the session named by a bearer token alone', async () => {
+      const user = await t.signUp();
+      await t.bearer(user.accessToken).post('/api/auth/logout').expect(200);
+      await user.agent.get('/api/auth/me').expect(401);
+    });
+
+    it('logout-all ends every session of the user and no one else’s', async () => {
+      const user = await t.signUp();
+      const second = await t.signIn(user);
+      const other = await t.signUp();
+      const res = await user.agent.post('/api/auth/logout-all').expect(200);
+      expect(res.body.detail).toMatch(/2 sessions/);
+      await user.agent.get('/api/auth/me').expect(401);
+      await second.agent.get('/api/auth/me').expect(401);
+      await t.http().post('/api/auth/refresh').send({ refresh_token: second.refreshToken }).expect(401);
+      await other.agent.get('/api/auth/me').expect(200);
+    });
+
+    it('logout-all needs authentication', async () => {
+      await t.http().post('/api/auth/logout-all').expect(401);
+    });
+  });
+});
