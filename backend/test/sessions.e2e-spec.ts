@@ -1,0 +1,157 @@
+import { createTestApp, type TestApp } from './kit/index.js';
+
+describe('Sessions and account security', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  afterEach(() => t.clock.reset());
+
+  describe('GET /api/auth/sessions', () => {
+    it('lists the user’s live sessions with device data, most recently used first, marking the current one', async () => {
+      const user = await t.signUp();
+      const phone = await t.signIn(user, { 'User-Agent': 'Phone/1.0' });
+      t.clock.advanceSeconds(30);
+      await t.http().post('/api/auth/refresh').send({ refresh_token: phone.refreshToken }).expect(200);
+      const res = await user.agent.get('/api/auth/sessions').expect(200);
+      expect(res.body).toHaveLength(2);
+      expect(res.body[0]).toEqual({
+        id: expect.any(String),
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+        expiresAt: expect.any(String),
+        userAgent: 'Phone/1.0',
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        current: false,
+      });
+      expect(res.body[1].current).toBe(true);
+      expect(new Date(res.body[0].lastUsedAt) > new Date(res.body[1].lastUsedAt)).toBe(true);
+      // Nothing secret in a device list.
+      const text = JSON.stringify(res.body);
+      expect(text).not.toContain(user.refreshToken);
+      expect(text).not.toContain(phone.refreshToken);
+    });
+
+    it('does not list revoked sessions', async () => {
+      const user = await t.signUp();
+      const other = await t.signIn(user);
+      await other.agent.post('/api/auth/logout').expect(200);
+      const res = await user.agent.get('/api/auth/sessions').expect(200);
+      expect(res.body).toHaveLength(1);
+      expect(res.body[0].current).toBe(true);
+    });
+  });
+
+  describe('DELETE /api/auth/sessions/:id', () => {
+    it('revokes another session of mine: its access token is refused on the very next request', async () => {
+      const user = await t.signUp();
+      const laptop = await t.signIn(user);
+      await laptop.agent.get('/api/auth/me').expect(200);
+      const sessions = (await user.agent.get('/api/auth/sessions').expect(200)).body as { id: string; current: boolean }[];
+      const laptopSession = sessions.find((s) => !s.current)!;
+      await user.agent.delete(`/api/auth/sessions/${laptopSession.id}`).expect(204);
+      await laptop.agent.get('/api/auth/me').expect(401);
+      await t.http().post('/api/auth/refresh').send({ refresh_token: laptop.refreshToken }).expect(401);
+      await user.agent.get('/api/auth/me').expect(200);
+      const [event] = await t.db.query(`SELECT session_id FROM auth_events WHERE type = 'session_revoked' AND user_id = $1`, [user.id]);
+      expect(event.session_id).toBe(laptopSession.id);
+    });
+
+    it('answers 404 for another user’s session, an unknown id and a non-UUID, and revokes nothing', async () => {
+      const victim = await t.signUp();
+      const attacker = await t.signUp();
+      const [victimSession] = (await victim.agent.get('/api/auth/sessions').expect(200)).body;
+      const res = await attacker.agent.delete(`/api/auth/sessions/${victimSession.id}`).expect(404);
+      expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+      await attacker.agent.delete('/api/auth/sessions/00000000-0000-4000-8000-000000000000').expect(404);
+      await attacker.agent.delete('/api/auth/sessions/not-a-uuid').expect(404);
+      await victim.agent.get('/api/auth/me').expect(200);
+    });
+
+    it('needs authentication', async () => {
+      await t.http().get('/api/auth/sessions').expect(401);
+      await t.http().delete('/api/auth/sessions/00000000-0000-4000-8000-000000000000').expect(401);
+    });
+  });
+
+  describe('POST /api/auth/change-password', () => {
+    it('needs the current password, changes it, and signs out every other session but this one', async () => {
+      const user = await t.signUp();
+      const other = await t.signIn(user);
+      await user.agent.post('/api/auth/change-password').send({ currentPassword: 'not it at all', newPassword: 'a brand new one' }).expect(401);
+      const res = await user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'a brand new one' }).expect(200);
+      expect(res.body.detail).toMatch(/Password changed/);
+      await user.agent.get('/api/auth/me').expect(200);
+      await other.agent.get('/api/auth/me').expect(401);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: 'a brand new one' }).expect(200);
+    });
+
+    it('validates the new password (422) and never accepts unknown fields', async () => {
+      const user = await t.signUp();
+      const res = await user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'short' }).expect(422);
+      expect(res.body.errors).toEqual([{ field: 'newPassword', message: expect.stringMatching(/8 and 128/) }]);
+      await user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'long enough!', userId: 'x' }).expect(422);
+    });
+  });
+
+  describe('Password reset', () => {
+    const RESET_BODY = { detail: 'If an account exists for this email, a password reset link has been sent to it.' };
+
+    it('answers 202 with the same body whether or not the email exists, and mails a link only to a real account', async () => {
+      const user = await t.signUp();
+      const known = await t.http().post('/api/auth/forgot-password').send({ email: user.email.toUpperCase() }).expect(202);
+      const unknown = await t.http().post('/api/auth/forgot-password').send({ email: 'nobody-here@example.com' }).expect(202);
+      expect(known.body).toEqual(RESET_BODY);
+      expect(unknown.body).toEqual(RESET_BODY);
+      const mail = await t.waitForMail(user.email);
+      expect(mail.subject).toBe('Reset your password');
+      expect(mail.text).toMatch(/http:\/\/localhost:3000\/reset-password\?token=[\w-]+/);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(t.outbox.find((m) => m.to === 'nobody-here@example.com')).toBeUndefined();
+    });
+
+    it('validates the email (422)', async () => {
+      await t.http().post('/api/auth/forgot-password').send({ email: 'nope' }).expect(422);
+    });
+
+    async function resetToken(email: string): Promise<string> {
+      await t.http().post('/api/auth/forgot-password').send({ email }).expect(202);
+      const mail = await t.waitForMail(email);
+      return decodeURIComponent(/token=([^\s]+)/.exec(mail.text)![1]);
+    }
+
+    it('resets the password once, revokes every session, and the token cannot be reused', async () => {
+      const user = await t.signUp();
+      const other = await t.signIn(user);
+      const token = await resetToken(user.email);
+      const stored = await t.db.query(`SELECT encode(token_hash, 'hex') AS h FROM password_reset_tokens`);
+      expect(JSON.stringify(stored)).not.toContain(token);
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 1' }).expect(200);
+      await user.agent.get('/api/auth/me').expect(401);
+      await other.agent.get('/api/auth/me').expect(401);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: 'fresh password 1' }).expect(200);
+      const again = await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'another password' }).expect(400);
+      expect(again.body.detail).toBe('This password reset link is invalid or has expired.');
+    });
+
+    it('refuses an expired token (after one hour) and an unknown one with the same 400', async () => {
+      const user = await t.signUp();
+      const token = await resetToken(user.email);
+      t.clock.advanceSeconds(3601);
+      const expired = await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 2' }).expect(400);
+      const unknown = await t.http().post('/api/auth/reset-password').send({ token: 'made-up-token', newPassword: 'fresh password 2' }).expect(400);
+      expect(expired.body).toEqual(unknown.body);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    });
+
+    it('validates the new password (422) without spending the token', async () => {
+      const user = await t.signUp();
+      const token = await resetToken(user.email);
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'short' }).expect(422);
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'long enough now' }).expect(200);
+    });
+  });
+});
