@@ -1,0 +1,104 @@
+/**
+ * SIGTERM (what `docker compose stop`, a rolling deploy or a scale-down sends each replica): the
+ * instance stops accepting connections, finishes the requests it is serving, closes its database
+ * and Redis connections, and exits 0 well within the 10 s the compose file's grace period allows.
+ */
+import { request as httpRequest } from 'node:http';
+import { api, dbQuery, deploy, login, PASSWORD, portAccepts, register, sleep, uniqueEmail, type Deployment, type Tokens } from './support/cluster.js';
+
+const T = 60_000;
+
+let deployment: Deployment;
+let tokens: Tokens;
+
+beforeAll(async () => {
+  deployment = await deploy('shutdown', 2, { THROTTLE_LIMIT: '1000', AUTH_THROTTLE_LIMIT: '1000' });
+  const email = uniqueEmail('shutdown');
+  await register(deployment.instances[0].url, email);
+  tokens = await login(deployment.instances[0].url, email, PASSWORD);
+}, T);
+
+afterAll(async () => {
+  await deployment?.close();
+}, T);
+
+/**
+ * Starts POST /api/tasks and sends only the first half of its body: the request is in flight (the
+ * server has its headers and is waiting for the rest) until `finish()` sends the other half.
+ */
+function slowCreate(port: number, title: string) {
+  const body = JSON.stringify({ title });
+  const half = Math.floor(body.length / 2);
+  let finish!: () => void;
+  const response = new Promise<{ status: number; body: any; connection: string | undefined }>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/tasks',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${tokens.access_token}` },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, connection: res.headers.connection }));
+      },
+    );
+    req.on('error', reject);
+    req.write(body.slice(0, half));
+    finish = () => req.end(body.slice(half));
+  });
+  return { response, finish: () => finish() };
+}
+
+it('SIGTERM: refuses new connections, completes the in-flight request, closes its pools and exits 0 within 10 s', async () => {
+  const [victim, survivor] = deployment.instances;
+  const inFlight = slowCreate(victim.port, 'written across a shutdown');
+  await sleep(300); // the server has parsed the headers and waits for the body
+
+  const stopping = victim.stop('SIGTERM', 20_000);
+  // The listener closes first: a new connection is refused while the old request is still open.
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline && (await portAccepts(victim.port))) await sleep(50);
+  expect(await portAccepts(victim.port)).toBe(false);
+  expect(victim.running).toBe(true);
+
+  inFlight.finish();
+  const done = await inFlight.response;
+  expect(done.status).toBe(201);
+  expect(done.body.title).toBe('written across a shutdown');
+
+  const exit = await stopping;
+  expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+  expect(exit.ms).toBeLessThan(10_000);
+
+  // The write is durable, and the other replica serves it: nothing was lost with the instance.
+  const list = await api(survivor.url, 'GET', '/api/tasks', { token: tokens.access_token });
+  expect(list.status).toBe(200);
+  expect(list.body.tasks.map((t: { title: string }) => t.title)).toContain('written across a shutdown');
+
+  // main.ts exits 0 only after app.close() resolved, i.e. after the TypeORM pool and the Redis
+  // client were closed; an error or the 10 s deadline would have made it exit 1.
+  const shutdownLog = victim.records().map((r) => String(r.msg ?? ''));
+  expect(shutdownLog.some((m) => /SIGTERM received/.test(m))).toBe(true);
+  expect(victim.records().filter((r) => r.level >= 50)).toEqual([]);
+}, T);
+
+it('SIGTERM on an idle instance exits 0 at once (no keep-alive connection holds it open)', async () => {
+  const [, survivor] = deployment.instances;
+  // A keep-alive connection left open by a client must not delay the exit.
+  expect((await api(survivor.url, 'GET', '/api/health')).status).toBe(200);
+  const exit = await survivor.stop('SIGTERM', 20_000);
+  expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+  expect(exit.ms).toBeLessThan(5_000);
+  // Both instances are gone and so are their pools.
+  const deadline = Date.now() + 5_000;
+  let remaining = -1;
+  while (Date.now() < deadline) {
+    remaining = (await dbQuery(deployment.db.url, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()'))[0].n;
+    if (remaining === 0) break;
+    await sleep(100);
+  }
+  expect(remaining).toBe(0);
+}, T);
