@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { NormalizeEmail, Trim } from '../../common/validators.js';
 import { ROLES, type PublicUser, type Role } from '../user.entity.js';
 
@@ -50,7 +50,9 @@ export class UpdateMeDto {
   name?: string | null;
 
   @ApiPropertyOptional({ example: 'ada@example.com' })
-  @IsOptional()
+  // Not @IsOptional(): it lets `null` through, which reached the NOT NULL column as a 500. Absent is
+  // fine, null is a validation error (422).
+  @ValidateIf((_o, v) => v !== undefined)
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(320)
@@ -66,13 +68,14 @@ export class DeleteMeDto {
 }
 
 export class AdminUpdateUserDto {
+  // Absent means "leave it"; null must be a 422, not a NOT NULL violation (500) as with @IsOptional().
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES)
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsBoolean()
   isActive?: boolean;
 }
