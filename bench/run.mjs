@@ -12,7 +12,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
 import { ensureWrk, runWrk, wrkVersion } from './lib/loadgen.mjs';
-import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssSampler } from './lib/procstat.mjs';
+import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
@@ -77,6 +77,7 @@ async function main() {
   const argon2 = await importFromBackend('argon2');
   runnerPool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench-runner' });
   const meta = await machineInfo(wrk);
+  const results0 = {};
 
   // ---- backend ------------------------------------------------------------------------------
   const secret = randomBytes(48).toString('base64url');
@@ -91,10 +92,12 @@ async function main() {
     DATABASE_POOL_SIZE: String(POOL_SIZE),
     JWT_SECRET_KEY: secret,
     LOG_LEVEL: 'warn',
-    THROTTLE_LIMIT: '100000000',
+    // The load generator stands in for a proxy in front of many clients (see lua/common.lua).
+    TRUST_PROXY: '127.0.0.1',
+    THROTTLE_LIMIT: '10000000',
     THROTTLE_TTL_SECONDS: '60',
-    AUTH_THROTTLE_LIMIT: '100000000',
-    LOGIN_MAX_FAILURES: '100000000',
+    AUTH_THROTTLE_LIMIT: '10000000',
+    LOGIN_MAX_FAILURES: '10000000',
     // Required in production; never contacted (no scenario sends mail).
     SMTP_URL: process.env.BENCH_SMTP_URL ?? 'smtp://127.0.0.1:2525',
     ARGON2_MEMORY_KIB: String(ARGON2.memoryKiB),
@@ -108,7 +111,11 @@ async function main() {
   if (backendPkg.scripts?.['migration:run']) {
     log('migrating (npm run migration:run -w backend)…');
     const npm = process.env.npm_execpath;
-    await run(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'run', 'migration:run', '-w', 'backend'], { cwd: ROOT_DIR, env: backendEnv });
+    const m = await run(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'run', 'migration:run', '-w', 'backend'], { cwd: ROOT_DIR, env: backendEnv, allowFail: true });
+    if (m.code !== 0) {
+      log(`migration:run failed, letting the backend migrate at start instead:\n${m.err || m.out}`);
+      backendEnv.RUN_MIGRATIONS = 'true';
+    }
   } else {
     backendEnv.RUN_MIGRATIONS = 'true';
   }
@@ -124,6 +131,8 @@ async function main() {
   await waitForHttp(`${api}/api/health`, { proc: backend, okStatus: (s) => s === 200 }).catch((e) => {
     throw new Error(`${e.message}\n--- backend output ---\n${backend.tail.join('\n')}`);
   });
+
+  results0.backendIdleRssMiB = rssKiBNow(backend.pid);
 
   // ---- seed: 10 probe users × 100 tasks = 10³ rows -------------------------------------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
@@ -167,7 +176,7 @@ async function main() {
     hash: await startBaseline('hash', 'hash.mjs'),
   };
 
-  const results = { meta: { ...meta, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 5. scaling at 10³ -----------------------------------------------------------------------
@@ -322,6 +331,7 @@ const median = (xs) => {
 
 function aggregate(target, runs) {
   const requests = runs.reduce((a, r) => a + r.requests, 0);
+  const ok = runs.reduce((a, r) => a + r.ok, 0);
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
   const statuses = {};
   for (const r of runs) for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
@@ -329,8 +339,10 @@ function aggregate(target, runs) {
   return {
     target,
     requests,
+    ok,
     seconds,
-    rps: requests / seconds,
+    // Only successful responses count: a fast 401 or 500 is not throughput.
+    rps: ok / seconds,
     p50ms: median(runs.map((r) => r.p50us)) / 1000,
     p99ms: median(runs.map((r) => r.p99us)) / 1000,
     maxms: Math.max(...runs.map((r) => r.maxus)) / 1000,
@@ -405,6 +417,8 @@ async function bulkSeed(insert) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
+const rssKiBNow = (pid) => (rssKiB(pid) ?? 0) / 1024;
+
 function writeLines(name, lines) {
   const file = resolve(WORK_DIR, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -467,8 +481,10 @@ function summarize(r) {
     const last = r.scaling[r.scaling.length - 1];
     const growth = last.p50ms / first.p50ms;
     target(`Latency flat ${first.nominalRows.toExponential(0)}→${last.nominalRows.toExponential(0)} rows (p50 ratio)`, growth, '≤ 1.20', growth <= 1.2);
-    const plansOk = Object.values(r.plans).every((p) => p.taskPage.seqScans.length === 0 && p.sessionCheck.seqScans.length === 0);
-    target('Query plans use indexes (no seq scan)', plansOk ? 1 : 0, 'yes', plansOk);
+    // On a 10-row table a sequential scan is the right plan; what matters is the largest table.
+    const largest = r.plans[last.nominalRows];
+    const plansOk = largest.taskPage.seqScans.length === 0 && largest.sessionCheck.seqScans.length === 0 && largest.taskPage.indexes.length > 0;
+    target(`Query plans at ${last.nominalRows.toExponential(0)} rows use indexes only`, plansOk ? 1 : 0, 'yes', plansOk);
   }
   const backendRss = Math.max(...[s.list, s.login, s.refresh, s.register, ...r.scaling].filter(Boolean).map((x) => x.rssMaxMiB));
   if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB', backendRss, '< 200 MiB', backendRss < 200);

@@ -50,6 +50,7 @@ export function runWrk(wrkPath, { url, kind, args, threads, connections, seconds
       const non2xx = Object.entries(r.statuses).reduce((a, [s, n]) => a + (Number(s) >= 300 ? n : 0), 0);
       res({
         requests: r.requests,
+        ok: Object.entries(r.statuses).reduce((a, [st, n]) => a + (Number(st) < 300 ? n : 0), 0),
         seconds: r.duration_us / 1e6,
         rps: r.requests / (r.duration_us / 1e6),
         p50us: r.latency_us.p50,

@@ -11,16 +11,27 @@ end
 function M.nthreads() return #threads end
 
 -- Lines of a data file that belong to this thread (round-robin split), so threads never share
--- a user's credentials or a refresh chain.
+-- a user's credentials or a refresh chain. Also returns each line's index in the whole file.
 function M.my_lines(path, id, nthreads)
-  local out, k = {}, 0
+  local out, index, k = {}, {}, 0
   for line in io.lines(path) do
     if line ~= "" then
-      if k % nthreads == id then table.insert(out, line) end
+      if k % nthreads == id then
+        table.insert(out, line)
+        table.insert(index, k)
+      end
       k = k + 1
     end
   end
-  return out
+  return out, index
+end
+
+-- Real traffic comes from many addresses, and per-IP throttling keeps state per address: every
+-- virtual client gets its own address from the benchmarking range (198.18.0.0/15, RFC 2544), presented in
+-- X-Forwarded-For, which the backend honours from its loopback proxy (TRUST_PROXY=127.0.0.1).
+function M.client_ip(n)
+  n = n % 131072
+  return string.format("198.%d.%d.%d", 18 + math.floor(n / 65536), math.floor(n / 256) % 256, n % 256)
 end
 
 function M.count(status)

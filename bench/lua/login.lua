@@ -5,9 +5,11 @@ statuses, extra = {}, {}
 local reqs, i = {}, 0
 
 function init(args)
-  for _, email in ipairs(C.my_lines(args[1], id, tonumber(args[4]))) do
+  local emails, index = C.my_lines(args[1], id, tonumber(args[4]))
+  for k, email in ipairs(emails) do
     local body = '{"email":"' .. email .. '","password":"' .. args[2] .. '"}'
-    table.insert(reqs, wrk.format("POST", args[3], { ["Content-Type"] = "application/json" }, body))
+    local headers = { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = C.client_ip(index[k]) }
+    table.insert(reqs, wrk.format("POST", args[3], headers, body))
   end
 end
 

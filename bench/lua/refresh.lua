@@ -6,7 +6,7 @@
 local C = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 setup = C.setup
 statuses, extra = { }, { lost = 0, empty = 0 }
-local pool, path = {}, ""
+local pool, path, n = {}, "", 0
 
 function init(args)
   path = args[2]
@@ -19,7 +19,10 @@ function request()
     extra.empty = extra.empty + 1
     token = "pool-exhausted"
   end
-  return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, '{"refresh_token":"' .. token .. '"}')
+  -- Responses carry no request identity, so addresses rotate per request rather than per chain.
+  n = n + 1
+  local headers = { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = C.client_ip(id * 65536 + n % 1024) }
+  return wrk.format("POST", path, headers, '{"refresh_token":"' .. token .. '"}')
 end
 
 function response(status, headers, body)

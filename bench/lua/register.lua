@@ -11,7 +11,8 @@ end
 function request()
   n = n + 1
   local body = string.format('{"email":"%s-t%d-%d@bench.test","password":"%s","name":"Bench"}', prefix, id, n, password)
-  return wrk.format("POST", path, { ["Content-Type"] = "application/json" }, body)
+  local headers = { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = C.client_ip(id * 65536 + n) }
+  return wrk.format("POST", path, headers, body)
 end
 
 function response(status, headers, body) C.count(status) end
