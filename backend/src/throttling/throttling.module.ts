@@ -34,7 +34,11 @@ function isAuthRoute(request: FastifyRequest): boolean {
     }),
   ],
   providers: [
-    { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config) },
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG, PinoLogger],
+      useFactory: (config: AppConfig, logger: PinoLogger) => createRedis(config, (message) => logger.error(message)),
+    },
     LoginAttemptsService,
   ],
   exports: [REDIS, LoginAttemptsService],

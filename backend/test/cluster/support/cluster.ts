@@ -17,8 +17,12 @@ export const BACKEND_DIR = join(REPO_ROOT, 'backend');
 export const FRONTEND_DIR = join(REPO_ROOT, 'frontend');
 export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 
-/** Admin connection to the machine's PostgreSQL; each suite creates (and drops) its own `cluster_*` database there. */
-export const PG_ADMIN_URL = process.env.CLUSTER_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * Admin connection to a PostgreSQL where each suite creates (and drops) its own `cluster_*` database:
+ * the one the backend test kit chose for this run (TEST_DATABASE_URL / DATABASE_URL / its embedded
+ * server, exported as TEST_ADMIN_DATABASE_URL), else the machine's server on 127.0.0.1:5432.
+ */
+export const PG_ADMIN_URL = process.env.CLUSTER_PG_ADMIN_URL ?? process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * The Node the images run (24 LTS): the repository's pinned `node` package when installed, so a

@@ -1,0 +1,122 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REDACTED_PATHS } from '../src/app.module.js';
+import { createTestApp, type SignedInUser, type TestApp } from './kit/index.js';
+
+describe('HTTP security', () => {
+  let t: TestApp;
+  let user: SignedInUser;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CORS_ORIGINS: 'http://localhost:3000', BODY_LIMIT_BYTES: '2048' } });
+    user = await t.signUp();
+  });
+  afterAll(() => t.close());
+
+  it('sends nosniff and no X-Powered-By on every response, errors included', async () => {
+    for (const res of [await t.http().get('/api/health'), await t.http().get('/api/tasks'), await t.http().get('/api/nope')]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('answers unknown routes with a 404 problem that reveals no internals', async () => {
+    const res = await t.http().get('/api/does-not-exist').expect(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'The requested resource does not exist.', instance: '/api/does-not-exist' });
+  });
+
+  it('refuses a body over the limit with 413 and changes nothing', async () => {
+    const res = await user.agent.post('/api/tasks').send({ title: 'big', description: 'x'.repeat(4096) }).expect(413);
+    expect(res.body).toMatchObject({ status: 413, title: 'Content Too Large' });
+    const tasks = await user.agent.get('/api/tasks').expect(200);
+    expect(tasks.body.total).toBe(0);
+  });
+
+  it('echoes a sane X-Request-Id and generates one otherwise', async () => {
+    const given = await t.http().get('/api/health').set('X-Request-Id', 'trace-abc.123');
+    expect(given.headers['x-request-id']).toBe('trace-abc.123');
+    const generated = await t.http().get('/api/health').set('X-Request-Id', 'bad id with spaces <script>');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  describe('CORS', () => {
+    it('allows the configured origin with credentials', async () => {
+      const res = await t
+        .http()
+        .options('/api/tasks')
+        .set('Origin', 'http://localhost:3000')
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'content-type,authorization');
+      expect(res.status).toBeLessThan(300);
+      expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
+    });
+
+    it('does not allow other origins', async () => {
+      const res = await t.http().options('/api/tasks').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('CSRF: unsafe requests authenticated by cookie', () => {
+    it('are refused from an origin not in CORS_ORIGINS, and nothing is created', async () => {
+      const res = await user.cookieAgent.post('/api/tasks').set('Origin', 'https://evil.example').send({ title: 'csrf' }).expect(403);
+      expect(res.body.detail).toMatch(/Cross-site request refused/);
+      const list = await user.agent.get('/api/tasks?q=csrf').expect(200);
+      expect(list.body.total).toBe(0);
+    });
+
+    it('are refused when Sec-Fetch-Site is cross-site, even without Origin', async () => {
+      await user.cookieAgent.post('/api/tasks').set('Sec-Fetch-Site', 'cross-site').send({ title: 'csrf' }).expect(403);
+      await user.cookieAgent.post('/api/auth/logout').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    });
+
+    it('pass from an allowed origin, from non-browser clients, and with a bearer token', async () => {
+      await user.cookieAgent.post('/api/tasks').set('Origin', 'http://localhost:3000').set('Sec-Fetch-Site', 'same-site').send({ title: 'ok 1' }).expect(201);
+      await user.cookieAgent.post('/api/tasks').send({ title: 'ok 2' }).expect(201);
+      await user.agent.post('/api/tasks').set('Origin', 'https://evil.example').send({ title: 'ok 3' }).expect(201);
+    });
+
+    it('do not apply to safe methods', async () => {
+      await user.cookieAgent.get('/api/tasks').set('Origin', 'https://evil.example').expect(200);
+    });
+  });
+
+  describe('errors never leak internals', () => {
+    it('no stack, SQL or file path in a 4xx body', async () => {
+      const responses = [
+        await user.agent.get('/api/tasks?limit=abc'),
+        await user.agent.post('/api/tasks').set('Content-Type', 'application/json').send('{bad json'),
+        await user.agent.get('/api/tasks/00000000-0000-4000-8000-000000000000'),
+      ];
+      for (const res of responses) {
+        const text = JSON.stringify(res.body);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(text).not.toMatch(/at \w+ \(|\.ts:\d+|\.js:\d+|SELECT|QueryFailedError|node_modules/);
+        expect(typeof res.body.detail).toBe('string');
+      }
+    });
+  });
+});
+
+describe('Log redaction', () => {
+  it('never writes passwords, tokens, cookies or Authorization headers', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    logger.info({
+      req: { headers: { authorization: 'Bearer SECRET-ACCESS', cookie: 'refresh_token=SECRET-REFRESH' }, body: { password: 'SECRET-PW' } },
+      res: { headers: { 'set-cookie': 'access_token=SECRET-SET' } },
+      detail: { password: 'SECRET-PW2', access_token: 'SECRET-AT', refresh_token: 'SECRET-RT', token: 'SECRET-T' },
+    });
+    const output = lines.join('');
+    expect(output).toContain('[redacted]');
+    expect(output).not.toMatch(/SECRET/);
+  });
+});

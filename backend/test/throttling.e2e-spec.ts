@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { createTestApp, type TestApp } from './kit/index.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('Throttling per client IP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { THROTTLE_LIMIT: '8', AUTH_THROTTLE_LIMIT: '3', LOGIN_MAX_FAILURES: '100' } });
+  });
+  afterAll(() => t.close());
+
+  it('limits /api/auth/* to AUTH_THROTTLE_LIMIT per IP, whatever the spelling of the path', async () => {
+    const body = { email: 'nobody@example.com', password: 'whatever-123' };
+    await t.http().post('/api/auth/login').send(body).expect(401);
+    await t.http().post('//api/auth/login').send(body).expect(401);
+    await t.http().post('/API/AUTH/LOGIN/').send(body).expect(401);
+    const res = await t.http().post('/api/auth/login/').send(body).expect(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+    // Spoofed forwarding headers do not buy a new identity when no proxy is trusted.
+    await t.http().post('/api/auth/login').set('X-Forwarded-For', '203.0.113.99').set('X-Real-IP', '203.0.113.99').send(body).expect(429);
+  });
+
+  it('limits every route to THROTTLE_LIMIT per IP', async () => {
+    let last = 0;
+    for (let i = 0; i < 8; i += 1) last = (await t.http().get('/api/health')).status;
+    // 4 auth requests above + these: the global bucket is shared by all routes.
+    expect([200, 429]).toContain(last);
+    const res = await t.http().get('/api/health').expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('Failed logins per (account, IP) behind a trusted proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: '1', LOGIN_MAX_FAILURES: '3', AUTH_THROTTLE_LIMIT: '1000' } });
+  });
+  afterAll(() => t.close());
+
+  const login = (ip: string, email: string, password: string) => t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+
+  it('stops the attacker’s address after LOGIN_MAX_FAILURES while the victim still signs in from elsewhere', async () => {
+    const victim = await t.createUser();
+    const attacker = '203.0.113.5';
+    for (let i = 0; i < 3; i += 1) await login(attacker, victim.email, 'guess-guess').expect(401);
+    const blocked = await login(attacker, victim.email, victim.password).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    await login('198.51.100.7', victim.email, victim.password).expect(200);
+    // The attacker's address is not locked out of other accounts by this counter.
+    const other = await t.createUser();
+    await login(attacker, other.email, other.password).expect(200);
+  });
+
+  it('lets the window pass: the pair may try again after THROTTLE_TTL_SECONDS', async () => {
+    const victim = await t.createUser();
+    for (let i = 0; i < 3; i += 1) await login('203.0.113.6', victim.email, 'guess-guess').expect(401);
+    await login('203.0.113.6', victim.email, victim.password).expect(429);
+    t.clock.advanceSeconds(61);
+    await login('203.0.113.6', victim.email, victim.password).expect(200);
+    t.clock.reset();
+  });
+
+  it('counts failed change-password attempts the same way', async () => {
+    const user = await t.signUp();
+    for (let i = 0; i < 3; i += 1) {
+      await user.agent.post('/api/auth/change-password').set('X-Forwarded-For', '203.0.113.8').send({ currentPassword: 'wrong-one', newPassword: 'new password 1' }).expect(401);
+    }
+    await user.agent.post('/api/auth/change-password').set('X-Forwarded-For', '203.0.113.8').send({ currentPassword: user.password, newPassword: 'new password 1' }).expect(429);
+  });
+});
+
+describe('Shared counters in Redis across instances', () => {
+  const prefix = `nas-test:shared:${randomBytes(6).toString('hex')}:`;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, AUTH_THROTTLE_LIMIT: '4', LOGIN_MAX_FAILURES: '2', TRUST_PROXY: '1' };
+    a = await createTestApp({ env });
+    b = await createTestApp({ env, databaseUrl: a.databaseUrl });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('two app instances share the per-IP auth limit', async () => {
+    // A different (unknown) account each time, so only the per-IP limit can answer 429.
+    const body = (n: number) => ({ email: `nobody-${n}@example.com`, password: 'whatever-123' });
+    const ip = '192.0.2.10';
+    await a.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(1)).expect(401);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(2)).expect(401);
+    await a.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(3)).expect(401);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(4)).expect(401);
+    await a.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(5)).expect(429);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', ip).send(body(6)).expect(429);
+    // Another client address is unaffected.
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.11').send(body(7)).expect(401);
+  });
+
+  it('two app instances share the failed-login counter of an (account, IP) pair', async () => {
+    const victim = await a.createUser();
+    await a.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.20').send({ email: victim.email, password: 'nope-nope' }).expect(401);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.21').send({ email: victim.email, password: 'nope-nope' }).expect(401);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.20').send({ email: victim.email, password: 'nope-nope' }).expect(401);
+    await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.20').send({ email: victim.email, password: victim.password }).expect(429);
+    await a.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.21').send({ email: victim.email, password: victim.password }).expect(200);
+  });
+});
+
+describe('Redis unreachable with REDIS_URL set', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Port 1 on loopback: connection refused at once.
+    t = await createTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', AUTH_THROTTLE_LIMIT: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('keeps serving and keeps limiting, with counters in memory', async () => {
+    const user = await t.createUser();
+    await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(429);
+  });
+});
