@@ -111,7 +111,7 @@ export const TEST_BACKEND_ENV = {
   AUTH_THROTTLE_LIMIT: '10000',
   LOGIN_MAX_FAILURES: '5',
   // Cheap hashing: the tests sign in many times on a 2-core machine.
-  ARGON2_MEMORY_KIB: '8192',
+  ARGON2_MEMORY_KIB: '19456',
   ARGON2_TIME_COST: '2',
   ARGON2_PARALLELISM: '1',
 };

@@ -1,5 +1,5 @@
 import type { BetterAuthPlugin, GenericEndpointContext, User } from 'better-auth';
-import { APIError, createAuthEndpoint, getIP } from 'better-auth/api';
+import { APIError, createAuthEndpoint, formCsrfMiddleware, getIP } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
 import { parseUserOutput } from 'better-auth/db';
 import type pg from 'pg';
@@ -187,7 +187,8 @@ export function backendCredentials(options: BackendCredentialsOptions) {
     endpoints: {
       signInBackend: createAuthEndpoint(
         '/sign-in/backend',
-        { method: 'POST', body: signInBody },
+        // Same login-CSRF guard as Better Auth's own sign-in: a foreign origin cannot sign a browser in.
+        { method: 'POST', body: signInBody, use: [formCsrfMiddleware] },
         async (ctx) => {
           const client = forwardedClientOf(ctx);
           const signedIn = relay(await guarded(() => options.api.login(ctx.body.email, ctx.body.password, client)));
@@ -196,7 +197,7 @@ export function backendCredentials(options: BackendCredentialsOptions) {
       ),
       signUpBackend: createAuthEndpoint(
         '/sign-up/backend',
-        { method: 'POST', body: signUpBody },
+        { method: 'POST', body: signUpBody, use: [formCsrfMiddleware] },
         async (ctx) => {
           const client = forwardedClientOf(ctx);
           const { email, password, name } = ctx.body;

@@ -92,6 +92,9 @@ export function buildAuthOptions(settings: AuthSettings, api: BackendAuthApi) {
       // `Secure` (and the `__Secure-` prefix) whenever the app is served over HTTPS.
       useSecureCookies: new URL(settings.baseURL).protocol === 'https:',
       ipAddress: { trustedProxies: settings.trustedProxies },
+      // Better Auth turns its origin/CSRF checks off by itself when NODE_ENV=test; keep them on
+      // everywhere, so the tests exercise what production runs.
+      disableOriginCheck: false,
     },
     databaseHooks: {
       session: {

@@ -1,0 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from '@jest/globals';
+// @ts-expect-error plain ESM helper shared with scripts/generate-api.mjs, no type declarations
+import { fetchDocument, TYPES_PATH, typesFor } from '../scripts/lib/openapi-types.mjs';
+
+describe('generated OpenAPI types', () => {
+  it('match the running backend\u2019s document (else run `npm run generate:api -w frontend`)', async () => {
+    const document = await fetchDocument(process.env.TEST_BACKEND_URL!);
+    const expected: string = await typesFor(document);
+    const committed = await readFile(TYPES_PATH, 'utf8');
+    expect(committed === expected ? 'up to date' : 'stale: run `npm run generate:api -w frontend` and commit the result').toBe('up to date');
+  });
+});
