@@ -3,6 +3,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { requestIdFor } from './app.module.js';
+import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 
@@ -44,7 +45,17 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('oauth2')
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}` });
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+  // @nestjs/swagger drops an empty per-operation `security`, yet `[]` is how OpenAPI says "no auth
+  // needed" under a document-wide requirement: add it for routes marked @Public().
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
+      if (typeof operation === 'object' && operation?.[PUBLIC_EXTENSION]) operation.security = [];
+    }
+  }
+  return document;
 }
 
 /** Everything between "the module graph exists" and "listen": shared by main.ts and the test kit. */

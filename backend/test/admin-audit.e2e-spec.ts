@@ -52,60 +52,6 @@ describe('Admin audit trail and bootstrap', () => {
     return rows.map((r) => r.password_hash);
   }
 
-  describe('ADMIN_EMAIL / ADMIN_PASSWORD bootstrap', () => {
-    it('creates an admin on start who can sign in and list users', async () => {
-      const res = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
-      expect(res.body.user).toMatchObject({ email: ADMIN_EMAIL.toLowerCase(), role: 'admin', isActive: true });
-      expect(JSON.stringify(res.body)).not.toContain(ADMIN_PASSWORD);
-      const list = await t.bearer(res.body.access_token).get('/api/users').expect(200);
-      expect(list.body.users.map((u: { email: string }) => u.email)).toContain(ADMIN_EMAIL.toLowerCase());
-      expect(JSON.stringify(list.body)).not.toMatch(/passwordHash|password_hash|\$argon2/);
-      expect(await passwordHashOf(ADMIN_EMAIL)).toHaveLength(1);
-    });
-
-    it('a second instance on the same database with the same settings starts, and creates no duplicate', async () => {
-      const [hashBefore] = await passwordHashOf(ADMIN_EMAIL);
-      const second = await createTestApp({ databaseUrl: t.databaseUrl, env: ADMIN_ENV });
-      try {
-        expect(await passwordHashOf(ADMIN_EMAIL)).toEqual([hashBefore]);
-        const res = await second.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
-        expect(res.body.user.role).toBe('admin');
-        await second.bearer(res.body.access_token).get('/api/users').expect(200);
-      } finally {
-        await second.close();
-      }
-      // The first instance is unaffected by the second one's start and stop.
-      await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
-    });
-
-    it('a changed ADMIN_PASSWORD does not overwrite the existing account', async () => {
-      const [hashBefore] = await passwordHashOf(ADMIN_EMAIL);
-      const otherPassword = `changed-${randomBytes(12).toString('base64url')}`;
-      const third = await createTestApp({ databaseUrl: t.databaseUrl, env: { ADMIN_EMAIL: ADMIN_EMAIL.toLowerCase(), ADMIN_PASSWORD: otherPassword } });
-      try {
-        expect(await passwordHashOf(ADMIN_EMAIL)).toEqual([hashBefore]);
-        expectProblem(await third.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: otherPassword }), 401);
-        await third.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
-      } finally {
-        await third.close();
-      }
-    });
-
-    it('an existing ordinary account named by ADMIN_EMAIL is left alone, not promoted', async () => {
-      const existing = await t.signUp();
-      const [hashBefore] = await passwordHashOf(existing.email);
-      const other = await createTestApp({ databaseUrl: t.databaseUrl, env: { ADMIN_EMAIL: existing.email, ADMIN_PASSWORD: `takeover-${randomBytes(8).toString('hex')}` } });
-      try {
-        const [row] = await t.db.query('SELECT role, password_hash FROM users WHERE id = $1', [existing.id]);
-        expect(row).toEqual({ role: 'user', password_hash: hashBefore });
-        await existing.agent.get('/api/users/me').expect(200);
-        expectProblem(await existing.agent.get('/api/users'), 403);
-      } finally {
-        await other.close();
-      }
-    });
-  });
-
   describe('GET /api/admin/auth-events', () => {
     let admin: SignedInUser;
     let user: SignedInUser;
@@ -252,6 +198,65 @@ describe('Admin audit trail and bootstrap', () => {
 
     it('is 401 without a token', async () => {
       expectProblem(await t.http().get('/api/admin/auth-events'), 401);
+    });
+  });
+
+  // These start more app instances in this process. @nestjs/passport registers the JWT strategy in
+  // passport's process-wide registry, so the newest instance's strategy (its secret, its database
+  // pool) then authenticates bearer requests for every instance: after another instance has started,
+  // only the newest one is used for authenticated requests, and `t` only for logins and SQL.
+  describe('ADMIN_EMAIL / ADMIN_PASSWORD bootstrap', () => {
+    it('creates an admin on start who can sign in and list users', async () => {
+      const res = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+      expect(res.body.user).toMatchObject({ email: ADMIN_EMAIL.toLowerCase(), role: 'admin', isActive: true });
+      expect(JSON.stringify(res.body)).not.toContain(ADMIN_PASSWORD);
+      const list = await t.bearer(res.body.access_token).get('/api/users').expect(200);
+      expect(list.body.users.map((u: { email: string }) => u.email)).toContain(ADMIN_EMAIL.toLowerCase());
+      expect(JSON.stringify(list.body)).not.toMatch(/passwordHash|password_hash|\$argon2/);
+      expect(await passwordHashOf(ADMIN_EMAIL)).toHaveLength(1);
+    });
+
+    it('a second instance on the same database with the same settings starts, and creates no duplicate', async () => {
+      const [hashBefore] = await passwordHashOf(ADMIN_EMAIL);
+      const second = await createTestApp({ databaseUrl: t.databaseUrl, env: ADMIN_ENV });
+      try {
+        expect(await passwordHashOf(ADMIN_EMAIL)).toEqual([hashBefore]);
+        const res = await second.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+        expect(res.body.user.role).toBe('admin');
+        await second.bearer(res.body.access_token).get('/api/users').expect(200);
+      } finally {
+        await second.close();
+      }
+      // The first instance still signs the admin in after the second one's start and stop.
+      await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+    });
+
+    it('a changed ADMIN_PASSWORD does not overwrite the existing account', async () => {
+      const [hashBefore] = await passwordHashOf(ADMIN_EMAIL);
+      const otherPassword = `changed-${randomBytes(12).toString('base64url')}`;
+      const third = await createTestApp({ databaseUrl: t.databaseUrl, env: { ADMIN_EMAIL: ADMIN_EMAIL.toLowerCase(), ADMIN_PASSWORD: otherPassword } });
+      try {
+        expect(await passwordHashOf(ADMIN_EMAIL)).toEqual([hashBefore]);
+        expectProblem(await third.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: otherPassword }), 401);
+        await third.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);
+      } finally {
+        await third.close();
+      }
+    });
+
+    it('an existing ordinary account named by ADMIN_EMAIL is left alone, not promoted', async () => {
+      const existing = await t.signUp();
+      const [hashBefore] = await passwordHashOf(existing.email);
+      const other = await createTestApp({ databaseUrl: t.databaseUrl, env: { ADMIN_EMAIL: existing.email, ADMIN_PASSWORD: `takeover-${randomBytes(8).toString('hex')}` } });
+      try {
+        const [row] = await t.db.query('SELECT role, password_hash FROM users WHERE id = $1', [existing.id]);
+        expect(row).toEqual({ role: 'user', password_hash: hashBefore });
+        const res = await other.http().post('/api/auth/login').send({ email: existing.email, password: existing.password }).expect(200);
+        expect(res.body.user.role).toBe('user');
+        expectProblem(await other.bearer(res.body.access_token).get('/api/users'), 403);
+      } finally {
+        await other.close();
+      }
     });
   });
 });

@@ -1,16 +1,15 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const IS_PUBLIC = 'auth:isPublic';
-/** @nestjs/swagger's operation-security metadata key (not exported by the package; pinned by the OpenAPI test). */
-const API_SECURITY = 'swagger/apiSecurity';
+/** OpenAPI marker read by `buildOpenApiDocument`, which turns it into `security: []`. */
+export const PUBLIC_EXTENSION = 'x-public';
 
 /**
  * The one way to open a route: every other route requires a valid access token (the global
- * authentication guard is default-deny). Also clears the document-wide bearer requirement for this
- * operation in OpenAPI, so Swagger shows the route as open.
+ * authentication guard is default-deny). Also documents the route as open in OpenAPI, overriding
+ * the document-wide bearer requirement.
  */
 export function Public(): MethodDecorator & ClassDecorator {
-  return applyDecorators(SetMetadata(IS_PUBLIC, true), (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    Reflect.defineMetadata(API_SECURITY, [], descriptor ? descriptor.value : target);
-  });
+  return applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 }

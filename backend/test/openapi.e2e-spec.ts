@@ -1,0 +1,87 @@
+import { createTestApp, type TestApp } from './kit/index.js';
+
+/** The routes of ../shared/API.md, plus the admin audit trail: the OpenAPI document must list exactly these. */
+const CONTRACT: Record<string, string[]> = {
+  '/api/auth/register': ['post'],
+  '/api/auth/login': ['post'],
+  '/api/auth/refresh': ['post'],
+  '/api/auth/logout': ['post'],
+  '/api/auth/logout-all': ['post'],
+  '/api/auth/me': ['get'],
+  '/api/auth/sessions': ['get'],
+  '/api/auth/sessions/{id}': ['delete'],
+  '/api/auth/change-password': ['post'],
+  '/api/auth/forgot-password': ['post'],
+  '/api/auth/reset-password': ['post'],
+  '/api/users/me': ['get', 'patch', 'delete'],
+  '/api/users': ['get'],
+  '/api/users/{id}': ['get', 'patch'],
+  '/api/tasks': ['get', 'post'],
+  '/api/tasks/{id}': ['get', 'patch', 'delete'],
+  '/api/stats': ['get'],
+  '/api/health': ['get'],
+  '/api/admin/auth-events': ['get'],
+};
+const PUBLIC = ['post /api/auth/register', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/logout', 'post /api/auth/forgot-password', 'post /api/auth/reset-password', 'get /api/health'];
+const ADMIN = ['get /api/users', 'get /api/users/{id}', 'patch /api/users/{id}', 'get /api/admin/auth-events'];
+
+type Operation = { security?: unknown[]; 'x-required-roles'?: string[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } };
+
+describe('OpenAPI document and Swagger UI', () => {
+  let t: TestApp;
+  let doc: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, any> }; security: unknown[] };
+  beforeAll(async () => {
+    t = await createTestApp();
+    doc = (await t.http().get('/api/docs-json').expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  it('is OpenAPI 3 and describes exactly the contract’s routes', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = Object.fromEntries(Object.entries(doc.paths).map(([path, ops]) => [path, Object.keys(ops).sort()]));
+    expect(documented).toEqual(Object.fromEntries(Object.entries(CONTRACT).map(([p, m]) => [p, [...m].sort()])));
+  });
+
+  it('requires bearer or OAuth2 everywhere except the public routes, which say so', () => {
+    expect(doc.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
+    expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/auth/login');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const key = `${method} ${path}`;
+        if (PUBLIC.includes(key)) expect({ key, security: op.security }).toEqual({ key, security: [] });
+        else expect({ key, security: op.security }).toEqual({ key, security: undefined });
+      }
+    }
+  });
+
+  it('documents the admin requirement on admin routes (x-required-roles and 403)', () => {
+    for (const key of ADMIN) {
+      const [method, path] = key.split(' ');
+      const op = doc.paths[path][method];
+      expect({ key, roles: op['x-required-roles'] }).toEqual({ key, roles: ['admin'] });
+      expect(op.responses['403']).toBeDefined();
+    }
+  });
+
+  it('documents problem responses as application/problem+json and login as form or JSON', () => {
+    const login = doc.paths['/api/auth/login'].post;
+    expect(Object.keys(login.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(login.responses['401'].content).toHaveProperty(['application/problem+json']);
+    expect(doc.paths['/api/tasks'].get.responses['422'].content).toHaveProperty(['application/problem+json']);
+  });
+
+  it('serves Swagger UI at /api/docs, whose password flow logs in with email + password', async () => {
+    const ui = await t.http().get('/api/docs').redirects(1).expect(200);
+    expect(ui.text).toMatch(/swagger-ui/i);
+    const user = await t.createUser();
+    // What Swagger UI's Authorize dialog posts for the OAuth2 password flow.
+    const res = await t
+      .http()
+      .post('/api/auth/login')
+      .type('form')
+      .send({ grant_type: 'password', username: user.email, password: user.password, scope: '' })
+      .expect(200);
+    await t.bearer(res.body.access_token).get('/api/auth/me').expect(200);
+  });
+});
