@@ -5,15 +5,16 @@
 //
 // Options: --quick (< 2 min smoke run), --seconds=N, --rounds=N, --sizes=1000,100000,1000000,
 //          --only=list,refresh,login,register,scaling, --profile (backend --cpu-prof into
-//          bench/results/profiles/), --keep-db (do not drop the bench database).
+//          bench/results/profiles/), --keep-db (do not drop the bench database),
+//          --loadgen=autocannon (instead of wrk).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
-import { ensureWrk, runWrk, wrkVersion } from './lib/loadgen.mjs';
+import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
 import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
-import { renderMarkdown, renderTable } from './lib/report.mjs';
+import { renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
 import {
@@ -58,7 +59,7 @@ const t0 = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
 
 const children = [];
-let WRK;
+let LOADGEN;
 let db;
 let runnerPool;
 
@@ -66,8 +67,11 @@ async function main() {
   await initProcStat();
   const mainJs = resolve(BACKEND_DIR, 'dist/main.js');
   if (!existsSync(mainJs)) throw new Error('backend/dist/main.js is missing: run `npm run build -w backend` first');
-  const wrk = (WRK = await ensureWrk(log));
-  if (!wrk) throw new Error('wrk is not installed and could not be installed (Debian/Ubuntu: `apt-get install wrk`; macOS: `brew install wrk`)');
+  LOADGEN = await chooseLoadGenerator(opt('loadgen'), log);
+  if (!LOADGEN) {
+    throw new Error('no load generator: install wrk (Debian/Ubuntu `apt-get install wrk`, macOS `brew install wrk`) or autocannon (`npm install --no-save autocannon`)');
+  }
+  log(`load generator: ${LOADGEN.version}`);
   mkdirSync(WORK_DIR, { recursive: true });
 
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -76,7 +80,7 @@ async function main() {
   const pg = await importFromBackend('pg');
   const argon2 = await importFromBackend('argon2');
   runnerPool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench-runner' });
-  const meta = await machineInfo(wrk);
+  const meta = await machineInfo();
   const results0 = {};
 
   // ---- backend ------------------------------------------------------------------------------
@@ -294,7 +298,7 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const rss = rssSampler(target.pid);
   const stopSampling = sample ? sampleQueries() : null;
   const load = os.loadavg()[0];
-  const r = await runWrk(WRK, { url: target.url, kind: spec.kind, args, threads: WRK_THREADS, connections: spec.connections, seconds });
+  const r = await runLoad(LOADGEN, { url: target.url, kind: spec.kind, args, threads: WRK_THREADS, connections: spec.connections, seconds });
   const queries = stopSampling ? await stopSampling() : undefined;
   const mem = rss.stop();
   const cpu1 = cpuMicros(target.pid);
@@ -437,7 +441,7 @@ async function postJson(url, body) {
   return { status: r.status, body: json };
 }
 
-async function machineInfo(wrk) {
+async function machineInfo() {
   const cpus = os.cpus();
   const { rows } = await runnerPool.query('SELECT version() AS v, current_setting($1) AS sb', ['shared_buffers']);
   const pkg = (name) => {
@@ -458,7 +462,7 @@ async function machineInfo(wrk) {
     postgres: rows[0].v.split(' on ')[0],
     postgresSharedBuffers: rows[0].sb,
     postgresSource: db.source,
-    loadGenerator: await wrkVersion(wrk),
+    loadGenerator: LOADGEN.version,
     versions: { nest: pkg('@nestjs/core'), fastify: pkg('fastify'), typeorm: pkg('typeorm'), pg: pkg('pg'), argon2: pkg('argon2') },
     uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
     loadAvgStart: os.loadavg(),
@@ -480,11 +484,11 @@ function summarize(r) {
     const first = r.scaling[0];
     const last = r.scaling[r.scaling.length - 1];
     const growth = last.p50ms / first.p50ms;
-    target(`Latency flat ${first.nominalRows.toExponential(0)}→${last.nominalRows.toExponential(0)} rows (p50 ratio)`, growth, '≤ 1.20', growth <= 1.2);
+    target(`Latency flat from ${sup(first.nominalRows)} to ${sup(last.nominalRows)} rows (p50 ratio)`, growth, '≤ 1.20', growth <= 1.2);
     // On a 10-row table a sequential scan is the right plan; what matters is the largest table.
     const largest = r.plans[last.nominalRows];
     const plansOk = largest.taskPage.seqScans.length === 0 && largest.sessionCheck.seqScans.length === 0 && largest.taskPage.indexes.length > 0;
-    target(`Query plans at ${last.nominalRows.toExponential(0)} rows use indexes only`, plansOk ? 1 : 0, 'yes', plansOk);
+    target(`Query plans at ${sup(last.nominalRows)} rows use indexes only`, plansOk ? 1 : 0, 'yes', plansOk);
   }
   const backendRss = Math.max(...[s.list, s.login, s.refresh, s.register, ...r.scaling].filter(Boolean).map((x) => x.rssMaxMiB));
   if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB', backendRss, '< 200 MiB', backendRss < 200);

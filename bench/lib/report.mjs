@@ -1,7 +1,7 @@
 // Renders latest.json as a terminal table and as Markdown (the source of BENCHMARKS.md's table).
 import { fmt } from './util.mjs';
 
-const sup = (n) => {
+export const sup = (n) => {
   const e = Math.round(Math.log10(n));
   return 10 ** e === n ? `10${String(e).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}` : n.toLocaleString('en-US');
 };
@@ -83,7 +83,7 @@ export function renderMarkdown(r) {
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
-Load: wrk, ${m.config.wrkThreads} threads, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}.
+Load: ${m.loadGenerator}${m.loadGenerator.startsWith('wrk') ? ` (${m.config.wrkThreads} threads)` : ''}, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}.
 
 ${mdTable(COLS, rows(r))}
 

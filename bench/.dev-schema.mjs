@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { importFromBackend } from './lib/util.mjs';
+const pg = await importFromBackend('pg');
+const src = readFileSync('backend/src/database/migrations/1764000000000-initial-schema.ts', 'utf8');
+const up = src.slice(src.indexOf('async up'), src.indexOf('async down'));
+const stmts = [...up.matchAll(/q\.query\(`([\s\S]*?)`\)/g)].map((m) => m[1]);
+const c = new pg.Client({ connectionString: process.argv[2] });
+await c.connect();
+for (const s of stmts) await c.query(s);
+await c.end();
+console.log('applied', stmts.length);

@@ -1,0 +1,15 @@
+import { importFromBackend } from './lib/util.mjs';
+import { seedUsersWithTasks } from './lib/seed.mjs';
+const pg = await importFromBackend('pg');
+const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/bench_dev' });
+await c.connect();
+let t = performance.now();
+await seedUsersWithTasks(c, { group: 'p', from: 1, to: 10, passwordHash: 'x', tasksPerUser: 100 });
+console.log('p', performance.now() - t); t = performance.now();
+await seedUsersWithTasks(c, { group: 'm', from: 11, to: 1000, passwordHash: 'x', tasksPerUser: 100 });
+console.log('m', performance.now() - t); t = performance.now();
+await seedUsersWithTasks(c, { group: 'f', from: 1001, to: 10000, passwordHash: 'x', tasksPerUser: 100 });
+console.log('f', performance.now() - t); t = performance.now();
+await c.query('ANALYZE');
+console.log('analyze', performance.now() - t);
+await c.end();

@@ -1,0 +1,18 @@
+import { importFromBackend } from './lib/util.mjs';
+import { seedUsersWithTasks } from './lib/seed.mjs';
+const pg = await importFromBackend('pg');
+const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/bench_dev' });
+await c.connect();
+await c.query(`DELETE FROM users WHERE email LIKE 'bench-f%'`);
+await c.query('VACUUM tasks');
+let t = performance.now();
+const { rows } = await c.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'tasks' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)`);
+for (const r of rows) await c.query(`DROP INDEX ${r.indexname}`);
+await seedUsersWithTasks(c, { group: 'f', from: 1001, to: 10000, passwordHash: 'x', tasksPerUser: 100 });
+console.log('f', performance.now() - t); t = performance.now();
+await c.query(`SET maintenance_work_mem = '256MB'`);
+for (const r of rows) await c.query(r.indexdef);
+console.log('idx', performance.now() - t); t = performance.now();
+await c.query('ANALYZE');
+console.log('analyze', performance.now() - t);
+await c.end();
