@@ -61,6 +61,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
+            // pino-pretty is a dev dependency: only ever loaded in development.
+            transport: config.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
             serializers: {

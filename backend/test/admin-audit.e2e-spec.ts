@@ -64,7 +64,7 @@ describe('Admin audit trail and bootstrap', () => {
     /** Audit timestamps come from the app's clock: one second apart makes "newest first" unambiguous. */
     const tick = () => t.clock.advanceSeconds(1);
 
-    async function events(query: Record<string, string | number> = {}): Promise<Response> {
+    function events(query: Record<string, string | number> = {}) {
       return admin.agent.get('/api/admin/auth-events').query(query);
     }
 

@@ -37,6 +37,8 @@ export interface AppConfig {
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `pretty` (pino-pretty, development only) or `json` (one object per line, for log shippers). */
+  readonly logFormat: 'json' | 'pretty';
   readonly argon2: { readonly memoryKiB: number; readonly timeCost: number; readonly parallelism: number };
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
@@ -134,6 +136,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = (str('LOG_LEVEL') ?? (environment === 'test' ? 'silent' : 'info')) as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const logFormat = (str('LOG_FORMAT') ?? (environment === 'development' ? 'pretty' : 'json')) as AppConfig['logFormat'];
+  if (logFormat !== 'json' && logFormat !== 'pretty') problems.push('LOG_FORMAT must be json or pretty');
+  if (logFormat === 'pretty' && production) problems.push('LOG_FORMAT=pretty is for development; production logs are JSON');
+
   const adminEmail = str('ADMIN_EMAIL');
   const adminPassword = str('ADMIN_PASSWORD');
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
@@ -175,6 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: str('REDIS_URL'),
     redisKeyPrefix: str('REDIS_KEY_PREFIX') ?? 'nas:',
     logLevel,
+    logFormat,
     argon2: {
       // OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. Lower values are refused.
       memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),

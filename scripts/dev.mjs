@@ -1,0 +1,78 @@
+// `npm run dev`: the whole stack in watch mode on one machine with nothing installed but Node.
+// - loads ./.env when present;
+// - without DATABASE_URL, starts the embedded PostgreSQL (data in .data/postgres) and shares it with
+//   the backend and the frontend;
+// - without JWT_SECRET_KEY / BETTER_AUTH_SECRET, uses secrets generated once into .data/, so that
+//   sessions survive the restarts of watch mode;
+// - runs the backend (Nest, watch) and the frontend (next dev) side by side until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+function persistentSecret(name) {
+  const file = resolve('.data', `${name}.secret`);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+const env = { ...process.env, ENVIRONMENT: process.env.ENVIRONMENT ?? 'development' };
+env.JWT_SECRET_KEY ??= persistentSecret('jwt');
+env.BETTER_AUTH_SECRET ??= persistentSecret('better-auth');
+
+// The backend's build provides the embedded-PostgreSQL helper (and a first compile for watch mode).
+const build = spawnSync('npm', ['run', 'build', '-w', 'backend'], { stdio: 'inherit', env });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+let embedded;
+if (!env.DATABASE_URL) {
+  const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
+  console.log('DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres …');
+  embedded = await startEmbeddedPostgres({ dataDir: resolve(root, '.data/postgres') });
+  env.DATABASE_URL = embedded.url;
+  console.log(`PostgreSQL ready at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`);
+}
+
+const children = [];
+function run(name, args) {
+  const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const prefix = `[${name}] `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  child.on('exit', (code) => {
+    console.log(`${prefix}exited with ${code}`);
+    void shutdown(code ?? 1);
+  });
+  children.push(child);
+}
+
+run('backend', ['run', 'dev', '-w', 'backend']);
+const frontend = JSON.parse(readFileSync('frontend/package.json', 'utf8'));
+if (frontend.scripts?.dev) run('frontend', ['run', 'dev', '-w', 'frontend']);
+
+let stopping = false;
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  await embedded?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
