@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
-// @ts-expect-error plain ESM helper shared with scripts/generate-api.mjs, no type declarations
 import { fetchDocument, TYPES_PATH, typesFor } from '../scripts/lib/openapi-types.mjs';
 
 describe('generated OpenAPI types', () => {

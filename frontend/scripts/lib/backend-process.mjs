@@ -117,7 +117,7 @@ export const TEST_BACKEND_ENV = {
 };
 
 /** Starts the compiled backend; resolves once /api/health answers. */
-export async function startBackend({ port, databaseUrl, env = {}, logFile }) {
+export async function startBackend({ port, databaseUrl, env = {} }) {
   const child = spawn(process.execPath, [path.join(BACKEND_BUILD_DIR, 'main.js')], {
     cwd: REPO_DIR,
     env: { ...process.env, ...TEST_BACKEND_ENV, ...env, PORT: String(port), DATABASE_URL: databaseUrl },
@@ -137,7 +137,6 @@ export async function startBackend({ port, databaseUrl, env = {}, logFile }) {
     child.kill('SIGKILL');
     throw new Error(`${error.message}\n--- backend output ---\n${output.join('')}`);
   }
-  void logFile;
   return {
     url,
     pid: child.pid,

@@ -1,0 +1,92 @@
+import { expectNoTokensInCookies, expect, test } from './fixtures';
+import { PASSWORD, registerOnBackend, screenshot, signIn, signUp, uniqueEmail } from './helpers';
+
+test('protected pages send visitors to sign in, and back where they were going afterwards', async ({ page }) => {
+  const email = uniqueEmail('redirect');
+  await registerOnBackend(email);
+
+  await page.goto('/settings');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings$/);
+  await signIn(page, email);
+  await page.waitForURL('**/settings');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+
+  // Signed in, the sign-in and sign-up pages lead straight to the dashboard.
+  await page.goto('/login');
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/register');
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // A callback URL pointing off-site is ignored.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+  await page.goto('/login?callbackUrl=https%3A%2F%2Fevil.example%2F');
+  await signIn(page, email);
+  await page.waitForURL('**/dashboard');
+});
+
+test('sign up, sign out and sign in again', async ({ page }) => {
+  const email = uniqueEmail('ada');
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Get your tasks out of your head.');
+  await screenshot(page, 'landing');
+
+  await page.getByRole('link', { name: 'Create a free account' }).click();
+  await page.waitForURL('**/register');
+  await screenshot(page, 'register');
+  await signUp(page, { name: 'Ada Lovelace', email });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hi Ada, here are your tasks');
+  await expect(page.getByTestId('signed-in-as')).toHaveText('Ada Lovelace');
+  await expectNoTokensInCookies(page);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login');
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
+  await screenshot(page, 'login');
+
+  await signIn(page, email);
+  await page.waitForURL('**/dashboard');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hi Ada, here are your tasks');
+});
+
+test('backend refusals are explained next to the right field', async ({ page }) => {
+  const email = uniqueEmail('taken');
+  await registerOnBackend(email);
+
+  await page.goto('/register');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const emailField = page.getByLabel('Email address');
+  await expect(emailField).toHaveAccessibleDescription('An account with this email already exists.');
+  await expect(emailField).toHaveAttribute('aria-invalid', 'true');
+  await expect(emailField).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Sign in instead' })).toBeVisible();
+
+  // 422 from the backend (too short) lands under the password.
+  await emailField.fill(uniqueEmail('short'));
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const password = page.getByLabel('Password', { exact: true });
+  await expect(password).toHaveAttribute('aria-invalid', 'true');
+  await expect(password).toHaveAccessibleDescription(/8/);
+
+  // Wrong password: one message for the form, the same whether or not the account exists.
+  await page.goto('/login');
+  await signIn(page, email, 'not my password');
+  await expect(page.getByRole('alert')).toHaveText('Incorrect email or password.');
+  await expect(page).toHaveURL(/\/login$/);
+
+  // Too many failures: the backend's 429 becomes a wait the person can act on.
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    await page.getByLabel('Password', { exact: true }).fill(`wrong ${attempt}`);
+    const submit = page.getByRole('button', { name: /Sign in|Try again/ });
+    if (await submit.isDisabled()) break;
+    await submit.click();
+    await expect(page.getByRole('alert')).toBeVisible();
+    if ((await page.getByRole('alert').textContent())?.startsWith('Too many')) break;
+  }
+  await expect(page.getByRole('alert')).toHaveText(/^Too many attempts\. Please wait \d+ (seconds?|minutes?) and try again\.$/);
+  await expect(page.getByRole('button', { name: /Try again in \d+s/ })).toBeDisabled();
+});

@@ -1,0 +1,124 @@
+import { expect, test } from './fixtures';
+import { backendToken, createTaskOnBackend, PASSWORD, registerOnBackend, screenshot, signIn, signUp, uniqueEmail } from './helpers';
+import { db } from './fixtures';
+import type { Page } from '@playwright/test';
+
+async function addTask(page: Page, task: { title: string; description?: string; priority?: 'Low' | 'Medium' | 'High'; dueDate?: string }) {
+  const form = page.getByRole('form', { name: 'New task' });
+  await form.getByLabel('Title').fill(task.title);
+  if (task.description) await form.getByLabel('Description (optional)').fill(task.description);
+  if (task.priority) await form.getByLabel('Priority').selectOption({ label: task.priority });
+  if (task.dueDate) await form.getByLabel('Due date (optional)').fill(task.dueDate);
+  await form.getByRole('button', { name: 'Add task' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Added “${task.title}”.`);
+  await expect(form.getByLabel('Title')).toBeFocused();
+}
+
+const list = (page: Page) => page.getByRole('list', { name: 'Tasks' });
+const stat = (page: Page, label: string) => page.getByTestId('stats').locator('div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+
+test('create, edit, complete, filter, search, sort and delete tasks', async ({ page }) => {
+  await signUp(page, { name: 'Grace Hopper', email: uniqueEmail('grace') });
+  await expect(page.getByText('No tasks yet')).toBeVisible();
+
+  // The title is required before anything reaches the backend.
+  await page.getByRole('form', { name: 'New task' }).getByRole('button', { name: 'Add task' }).click();
+  await expect(page.getByRole('form', { name: 'New task' }).getByLabel('Title')).toHaveAccessibleDescription('Give the task a title.');
+
+  await addTask(page, { title: 'Write the quarterly report', description: 'Numbers from finance', priority: 'High', dueDate: '2020-01-15' });
+  await addTask(page, { title: 'Book flights', priority: 'Low', dueDate: '2099-06-01' });
+  await addTask(page, { title: 'Call the plumber' });
+  await expect(list(page).getByTestId('task')).toHaveCount(3);
+  await expect(stat(page, 'Total')).toHaveText('3');
+  await expect(stat(page, 'Overdue')).toHaveText('1');
+  await expect(list(page).getByTestId('task').filter({ hasText: 'Write the quarterly report' })).toContainText('Overdue');
+
+  // Complete one.
+  await list(page).getByRole('checkbox', { name: 'Book flights' }).check();
+  await expect(stat(page, 'Done')).toHaveText('1');
+  await expect(stat(page, 'Not done')).toHaveText('2');
+  await expect(list(page).getByTestId('task').filter({ hasText: 'Book flights' })).toContainText('Done');
+
+  // Edit one, with the keyboard: Edit opens the form with focus in the title.
+  await list(page).getByRole('button', { name: 'Edit “Call the plumber”' }).click();
+  const editor = page.getByRole('form', { name: 'Edit “Call the plumber”' });
+  await expect(editor.getByLabel('Title')).toBeFocused();
+  await editor.getByLabel('Title').fill('Call the plumber about the leak');
+  await editor.getByLabel('Priority').selectOption({ label: 'High' });
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(list(page).getByTestId('task').filter({ hasText: 'Call the plumber about the leak' })).toContainText('High priority');
+
+  // Filter by status and by priority.
+  await page.getByLabel('Status').selectOption({ label: 'Done' });
+  await expect(page).toHaveURL(/status=completed/);
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+  await expect(page.getByTestId('result-count')).toHaveText('1 task match these filters');
+  await page.getByLabel('Status').selectOption({ label: 'All tasks' });
+  await page.getByLabel('Priority').selectOption({ label: 'High priority' });
+  await expect(page).toHaveURL(/priority=high/);
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+  await page.getByLabel('Priority').selectOption({ label: 'Any priority' });
+
+  // Search as you type.
+  await page.getByLabel('Search tasks').fill('finance');
+  await expect(page).toHaveURL(/q=finance/);
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+  await expect(list(page).getByTestId('task')).toContainText('Write the quarterly report');
+  await page.getByLabel('Search tasks').fill('');
+  await expect(page).not.toHaveURL(/q=/);
+
+  // Sort by title.
+  await page.getByLabel('Sort by').selectOption({ label: 'Title (A–Z)' });
+  await expect(page).toHaveURL(/sort=title/);
+  await expect(list(page).getByTestId('task').first()).toHaveAttribute('data-task-title', 'Book flights');
+  await expect(list(page).getByTestId('task').last()).toHaveAttribute('data-task-title', 'Write the quarterly report');
+  await screenshot(page, 'dashboard');
+
+  // Delete, after confirming.
+  await list(page).getByRole('button', { name: 'Delete “Book flights”' }).click();
+  await page.getByRole('group', { name: 'Delete “Book flights”?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+  await expect(stat(page, 'Total')).toHaveText('2');
+  await expect(stat(page, 'Done')).toHaveText('0');
+
+  // Nothing matches: a helpful empty state.
+  await page.getByLabel('Search tasks').fill('no such thing');
+  await expect(page.getByText('Nothing matches')).toBeVisible();
+  await page.getByRole('link', { name: 'Clear filters' }).click();
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+});
+
+test('long lists are paginated', async ({ page }) => {
+  const email = uniqueEmail('pages');
+  await registerOnBackend(email);
+  const token = await backendToken(email);
+  for (let i = 1; i <= 12; i += 1) await createTaskOnBackend(token, { title: `Task ${String(i).padStart(2, '0')}` });
+
+  await page.goto('/login');
+  await signIn(page, email, PASSWORD);
+  await page.waitForURL('**/dashboard');
+  await expect(page.getByTestId('result-count')).toHaveText('12 tasks · page 1 of 2');
+  await expect(list(page).getByTestId('task')).toHaveCount(10);
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await pagination.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+  await expect(list(page).getByTestId('task').last()).toHaveAttribute('data-task-title', 'Task 01');
+  await pagination.getByRole('link', { name: '← Previous' }).click();
+  await expect(list(page).getByTestId('task')).toHaveCount(10);
+});
+
+test('an expired access token is refreshed on the server, out of the user\u2019s sight', async ({ page }) => {
+  await signUp(page, { name: 'Katherine', email: uniqueEmail('refresh') });
+  const { rows } = await db().query<{ id: string; backendRefreshToken: string }>(
+    `SELECT s."id", s."backendRefreshToken" FROM better_auth."session" s JOIN better_auth."user" u ON u."id" = s."userId" WHERE u."name" = 'Katherine' ORDER BY s."createdAt" DESC LIMIT 1`,
+  );
+  const before = rows[0]!;
+  await db().query(`UPDATE better_auth."session" SET "backendAccessTokenExpiresAt" = now() - interval '1 minute' WHERE "id" = $1`, [before.id]);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hi Katherine, here are your tasks');
+  await addTask(page, { title: 'Still signed in' });
+  const after = await db().query<{ backendRefreshToken: string }>(`SELECT "backendRefreshToken" FROM better_auth."session" WHERE "id" = $1`, [before.id]);
+  expect(after.rows[0]!.backendRefreshToken).not.toBe(before.backendRefreshToken);
+});
