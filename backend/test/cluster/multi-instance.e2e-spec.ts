@@ -128,10 +128,10 @@ it('20 concurrent refreshes of one token spread over both instances all succeed 
   expect(chain[1].parent_id).toBe(chain[0].id);
 
   // The survivor works on either instance, and the chain goes on from it.
-  const next = await refresh(B, successor, ip);
+  const next = await refresh(B, successor, clientIp());
   expect(next.status).toBe(200);
   remember(next.body);
-  expect((await api(A, 'GET', '/api/auth/me', { token: next.body.access_token, clientIp: ip })).status).toBe(200);
+  expect((await api(A, 'GET', '/api/auth/me', { token: next.body.access_token, clientIp: clientIp() })).status).toBe(200);
 }, T);
 
 it('counts failed logins across both instances: the 6th attempt for one (account, client) pair is throttled everywhere', async () => {
