@@ -133,6 +133,7 @@ describe('Tasks API', () => {
       ['a dueDate without zero padding', { title: 'ok', dueDate: '2025-1-5' }, 'dueDate'],
       ['a dueDate with a time', { title: 'ok', dueDate: '2025-02-28T00:00:00Z' }, 'dueDate'],
       ['a numeric dueDate', { title: 'ok', dueDate: 20250101 }, 'dueDate'],
+      ['a dueDate in year 0000 (no such calendar year)', { title: 'ok', dueDate: '0000-01-01' }, 'dueDate'],
     ])('refuses %s with 422 and a field error, creating nothing', async (_case, body, field) => {
       const probe = await t.signUp();
       const res = await probe.agent.post('/api/tasks').send(body);
@@ -164,6 +165,22 @@ describe('Tasks API', () => {
       expect((await victim.agent.get('/api/tasks').expect(200)).body.total).toBe(0);
       const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM tasks WHERE user_id = ANY($1::uuid[])', [[probe.id, victim.id]]);
       expect(count).toBe(0);
+    });
+
+    it('accepts the extreme calendar dates 0001-01-01 and 9999-12-31', async () => {
+      for (const dueDate of ['0001-01-01', '9999-12-31']) {
+        const res = await user.agent.post('/api/tasks').send({ title: 'Extreme', dueDate }).expect(201);
+        expect(res.body.dueDate).toBe(dueDate);
+      }
+    });
+
+    it.each([
+      ['a form', 'application/x-www-form-urlencoded', 'title=Form'],
+      ['plain text', 'text/plain', 'title'],
+    ])('refuses %s body with 415 and creates nothing', async (_case, type, body) => {
+      const probe = await t.signUp();
+      expectProblem(await probe.agent.post('/api/tasks').set('Content-Type', type).send(body), 415);
+      expect((await probe.agent.get('/api/tasks').expect(200)).body.total).toBe(0);
     });
 
     it('refuses a malformed JSON body with 400', async () => {

@@ -1,0 +1,105 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AcceptsForm } from '../../common/decorators/accepts-form.decorator.js';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { Roles } from '../../common/decorators/roles.decorator.js';
+import { ProblemException } from '../../common/problem.js';
+import { loadConfig } from '../../config/config.js';
+import { ContentTypeGuard } from './content-type.guard.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { RolesGuard } from './roles.guard.js';
+
+class Routes {
+  @Public() open() {}
+  closed() {}
+  @Roles('admin') adminOnly() {}
+  @AcceptsForm() login() {}
+}
+
+interface FakeRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
+  user?: { role: string };
+}
+
+function contextFor(handler: keyof Routes, request: FakeRequest): ExecutionContext {
+  const req = { method: 'GET', headers: {}, cookies: {}, ...request };
+  return {
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => ({}) }),
+  } as unknown as ExecutionContext;
+}
+
+function statusOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return (error as ProblemException).getStatus();
+  }
+}
+
+async function asyncStatusOf(promise: Promise<unknown>): Promise<number | 'allowed'> {
+  try {
+    await promise;
+    return 'allowed';
+  } catch (error) {
+    return (error as ProblemException).getStatus();
+  }
+}
+
+describe('RolesGuard', () => {
+  const guard = new RolesGuard(new Reflector());
+
+  it('lets any authenticated user through a route without @Roles', () => {
+    expect(guard.canActivate(contextFor('closed', { user: { role: 'user' } }))).toBe(true);
+  });
+
+  it('allows the required role and refuses others with 403', () => {
+    expect(guard.canActivate(contextFor('adminOnly', { user: { role: 'admin' } }))).toBe(true);
+    expect(statusOf(() => guard.canActivate(contextFor('adminOnly', { user: { role: 'user' } })))).toBe(403);
+    expect(statusOf(() => guard.canActivate(contextFor('adminOnly', {})))).toBe(403);
+  });
+});
+
+describe('ContentTypeGuard', () => {
+  const guard = new ContentTypeGuard(new Reflector());
+
+  it('refuses a form body with 415 unless the route accepts forms', () => {
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
+    expect(statusOf(() => guard.canActivate(contextFor('closed', form)))).toBe(415);
+    expect(guard.canActivate(contextFor('login', form))).toBe(true);
+    expect(guard.canActivate(contextFor('closed', { method: 'POST', headers: { 'content-type': 'application/json' } }))).toBe(true);
+  });
+});
+
+describe('JwtAuthGuard', () => {
+  const guard = new JwtAuthGuard(new Reflector(), loadConfig({ CORS_ORIGINS: 'https://app.example.com' }));
+  const cookies = { access_token: 'x' };
+
+  it('opens @Public() routes without a token', async () => {
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', {})))).toBe('allowed');
+  });
+
+  it('refuses a cookie-carrying unsafe request from a foreign origin or a cross-site fetch, even on public routes', async () => {
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://evil.example' } })))).toBe(403);
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'DELETE', cookies, headers: { 'sec-fetch-site': 'cross-site' } })))).toBe(403);
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies: { refresh_token: 'y' }, headers: { origin: 'null' } })))).toBe(403);
+  });
+
+  it('lets through allowed origins, safe methods, requests without cookies and bearer-authenticated requests', async () => {
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://app.example.com' } })))).toBe('allowed');
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'GET', cookies, headers: { origin: 'https://evil.example' } })))).toBe('allowed');
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { origin: 'https://evil.example' } })))).toBe('allowed');
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://evil.example', authorization: 'Bearer t' } })))).toBe('allowed');
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: {} })))).toBe('allowed');
+  });
+
+  it('turns a failed or missing authentication into a 401 problem', () => {
+    expect(statusOf(() => guard.handleRequest(null, false))).toBe(401);
+    expect(statusOf(() => guard.handleRequest(new Error('jwt malformed'), false))).toBe(401);
+    expect(guard.handleRequest(null, { id: 'u' })).toEqual({ id: 'u' });
+  });
+});

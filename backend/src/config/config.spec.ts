@@ -1,0 +1,83 @@
+import { ConfigError, loadConfig } from './config.js';
+
+const STRONG = 'k3y-Wh1ch-Is-Long-And-R4ndom-Enough-f0r-HS256-xyz';
+const production = (extra: Record<string, string> = {}) => ({
+  ENVIRONMENT: 'production',
+  JWT_SECRET_KEY: STRONG,
+  DATABASE_URL: 'postgres://u:p@db:5432/app',
+  SMTP_URL: 'smtp://mail:25',
+  ...extra,
+});
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadConfig', () => {
+  it('has the contract’s defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8000);
+    expect(config.jwt.accessTokenMinutes).toBe(30);
+    expect(config.refreshTokenDays).toBe(7);
+    expect(config.sessionMaxDays).toBe(30);
+    expect(config.refreshReuseGraceSeconds).toBe(10);
+    expect(config.throttle).toEqual({ limit: 100, ttlSeconds: 60, authLimit: 20, loginMaxFailures: 5 });
+    expect(config.argon2).toEqual({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
+    expect(config.cookieSecure).toBe(false);
+    expect(config.trustProxy).toBe(false);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('refuses to start in production without JWT_SECRET_KEY, naming the variable', () => {
+    const { JWT_SECRET_KEY: _omit, ...env } = production();
+    expect(problemsOf(env)).toEqual(['JWT_SECRET_KEY is required when ENVIRONMENT=production']);
+  });
+
+  it.each(['secret', 'changeme', 'short-but-not-32', 'a'.repeat(40)])('refuses the weak JWT_SECRET_KEY %p in production', (secret) => {
+    expect(problemsOf(production({ JWT_SECRET_KEY: secret }))).toEqual([expect.stringMatching(/^JWT_SECRET_KEY is too weak/)]);
+  });
+
+  it('accepts a strong secret in production and marks cookies Secure', () => {
+    const config = loadConfig(production());
+    expect(config.cookieSecure).toBe(true);
+    expect(config.logFormat).toBe('json');
+  });
+
+  it('refuses an access-token lifetime outside 1–60 minutes', () => {
+    expect(problemsOf({ ACCESS_TOKEN_EXPIRE_MINUTES: '0' })).toEqual(['ACCESS_TOKEN_EXPIRE_MINUTES must be between 1 and 60 (got 0)']);
+    expect(problemsOf({ ACCESS_TOKEN_EXPIRE_MINUTES: '61' })).toEqual(['ACCESS_TOKEN_EXPIRE_MINUTES must be between 1 and 60 (got 61)']);
+    expect(problemsOf({ ACCESS_TOKEN_EXPIRE_MINUTES: 'ten' })).toEqual(['ACCESS_TOKEN_EXPIRE_MINUTES must be an integer (got "ten")']);
+  });
+
+  it('refuses argon2 parameters below OWASP’s minimum', () => {
+    expect(problemsOf({ ARGON2_MEMORY_KIB: '4096' })).toEqual([expect.stringMatching(/^ARGON2_MEMORY_KIB must be between 19456/)]);
+    expect(problemsOf({ ARGON2_TIME_COST: '1' })).toEqual([expect.stringMatching(/^ARGON2_TIME_COST must be between 2/)]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ ENVIRONMENT: 'staging', PORT: 'http', CORS_ORIGINS: '*', DATABASE_URL: 'mysql://x' });
+    expect(problems).toHaveLength(4);
+  });
+
+  it('parses TRUST_PROXY as a hop count or an address list, and refuses "true"', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY=true would let any client spoof/)]);
+  });
+
+  it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    expect(problemsOf({ ADMIN_EMAIL: 'root@example.com' })).toEqual(['ADMIN_EMAIL and ADMIN_PASSWORD must be set together']);
+    expect(loadConfig({ ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'long enough' }).admin).toEqual({ email: 'root@example.com', password: 'long enough' });
+  });
+
+  it('keeps refresh tokens within the session limit', () => {
+    expect(problemsOf({ REFRESH_TOKEN_EXPIRE_DAYS: '40', SESSION_MAX_DAYS: '30' })).toEqual(['REFRESH_TOKEN_EXPIRE_DAYS cannot exceed SESSION_MAX_DAYS']);
+  });
+});

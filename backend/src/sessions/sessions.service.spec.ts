@@ -1,0 +1,137 @@
+import { createTestApp, type TestApp } from '../../test/kit/index.js';
+import { TokenService } from '../auth/token.service.js';
+import { ProblemException } from '../common/problem.js';
+import { SessionsService } from './sessions.service.js';
+
+/** The rotation service on a real PostgreSQL (no HTTP): the rules of API.md's "Rotation rules". */
+describe('SessionsService (rotation, reuse detection, revocation)', () => {
+  let t: TestApp;
+  let sessions: SessionsService;
+  const meta = { ip: '192.0.2.1', userAgent: 'spec' };
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '10' } });
+    sessions = t.app.get(SessionsService);
+  });
+  afterAll(() => t.close());
+  afterEach(() => t.clock.reset());
+
+  async function newSession() {
+    const user = await t.createUser();
+    const issued = await sessions.create({ id: user.id, email: user.email, role: 'user' }, meta);
+    return { user, issued };
+  }
+
+  const statusOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return 200;
+    } catch (error) {
+      return (error as ProblemException).getStatus();
+    }
+  };
+
+  it('create() stores only the hash of the refresh token and opens a session with an absolute limit', async () => {
+    const { issued } = await newSession();
+    const [row] = await t.db.query('SELECT token_hash, expires_at FROM refresh_tokens WHERE session_id = $1', [issued.sessionId]);
+    expect(Buffer.compare(row.token_hash, TokenService.hash(issued.refreshToken))).toBe(0);
+    const [session] = await t.db.query('SELECT created_at, expires_at FROM sessions WHERE id = $1', [issued.sessionId]);
+    expect(new Date(session.expires_at).getTime() - new Date(session.created_at).getTime()).toBe(30 * 86_400_000);
+    expect(new Date(row.expires_at).getTime() - new Date(session.created_at).getTime()).toBe(7 * 86_400_000);
+  });
+
+  it('rotate() spends the live token, links the child to it and updates last use', async () => {
+    const { issued } = await newSession();
+    t.clock.advanceSeconds(60);
+    const { tokens } = await sessions.rotate(issued.refreshToken, { ip: '192.0.2.2', userAgent: 'other' });
+    const rows = await t.db.query('SELECT id, parent_id, spent_at FROM refresh_tokens WHERE session_id = $1 ORDER BY issued_at', [issued.sessionId]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].spent_at).not.toBeNull();
+    expect(rows[1]).toMatchObject({ parent_id: rows[0].id, spent_at: null });
+    const [session] = await t.db.query('SELECT last_used_at, ip, user_agent FROM sessions WHERE id = $1', [issued.sessionId]);
+    expect(session).toMatchObject({ ip: '192.0.2.2', user_agent: 'other' });
+    expect(tokens.sessionId).toBe(issued.sessionId);
+  });
+
+  it('answers the parent within the grace window with the live token, and treats it as reuse after', async () => {
+    const { issued } = await newSession();
+    const first = await sessions.rotate(issued.refreshToken, meta);
+    t.clock.advanceSeconds(9);
+    expect((await sessions.rotate(issued.refreshToken, meta)).tokens.refreshToken).toBe(first.tokens.refreshToken);
+    t.clock.advanceSeconds(2);
+    expect(await statusOf(sessions.rotate(issued.refreshToken, meta))).toBe(401);
+    const [session] = await t.db.query('SELECT revoked_reason FROM sessions WHERE id = $1', [issued.sessionId]);
+    expect(session.revoked_reason).toBe('refresh_reuse');
+    expect(await statusOf(sessions.rotate(first.tokens.refreshToken, meta))).toBe(401);
+  });
+
+  it('keeps exactly one sealed successor per session (the grandparent’s is cleared)', async () => {
+    const { issued } = await newSession();
+    const a = await sessions.rotate(issued.refreshToken, meta);
+    await sessions.rotate(a.tokens.refreshToken, meta);
+    const [{ sealed }] = await t.db.query('SELECT count(*)::int AS sealed FROM refresh_tokens WHERE session_id = $1 AND successor_ciphertext IS NOT NULL', [
+      issued.sessionId,
+    ]);
+    expect(sealed).toBe(1);
+  });
+
+  it('serializes concurrent rotations of one family: one chain, one live token, no errors', async () => {
+    const { issued } = await newSession();
+    const results = await Promise.all(Array.from({ length: 20 }, () => sessions.rotate(issued.refreshToken, meta)));
+    expect(new Set(results.map((r) => r.tokens.refreshToken)).size).toBe(1);
+    const [{ live }] = await t.db.query('SELECT count(*)::int AS live FROM refresh_tokens WHERE session_id = $1 AND spent_at IS NULL', [issued.sessionId]);
+    expect(live).toBe(1);
+  });
+
+  it('refuses refresh for a disabled account and a revoked session', async () => {
+    const disabled = await newSession();
+    await t.db.query('UPDATE users SET is_active = false WHERE id = $1', [disabled.user.id]);
+    expect(await statusOf(sessions.rotate(disabled.issued.refreshToken, meta))).toBe(401);
+
+    const revoked = await newSession();
+    expect(await sessions.revoke(revoked.issued.sessionId, 'logout')).toBe(true);
+    expect(await sessions.revoke(revoked.issued.sessionId, 'logout')).toBe(false);
+    expect(await statusOf(sessions.rotate(revoked.issued.refreshToken, meta))).toBe(401);
+  });
+
+  it('findActivePrincipal() answers only for a live session of an active user', async () => {
+    const { user, issued } = await newSession();
+    expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toEqual({ id: user.id, sessionId: issued.sessionId, email: user.email, role: 'user' });
+    const other = await t.createUser();
+    expect(await sessions.findActivePrincipal(other.id, issued.sessionId)).toBeUndefined();
+    t.clock.advanceDays(31);
+    expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeUndefined();
+  });
+
+  it('revokeAllForUser() can spare the caller’s session', async () => {
+    const { user, issued } = await newSession();
+    const second = await sessions.create({ id: user.id, email: user.email, role: 'user' }, meta);
+    expect(await sessions.revokeAllForUser(user.id, 'password_changed', { except: issued.sessionId })).toBe(1);
+    expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeDefined();
+    expect(await sessions.findActivePrincipal(user.id, second.sessionId)).toBeUndefined();
+  });
+});
+
+describe('TokenService sealing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('round-trips a token, and refuses a tampered box or another key', async () => {
+    const tokens = t.app.get(TokenService);
+    const box = tokens.seal('the-token');
+    expect(box.toString('utf8')).not.toContain('the-token');
+    expect(tokens.unseal(box)).toBe('the-token');
+    const tampered = Buffer.from(box);
+    tampered[tampered.length - 1] ^= 1;
+    expect(tokens.unseal(tampered)).toBeUndefined();
+    const other = await createTestApp();
+    try {
+      expect(other.app.get(TokenService).unseal(box)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
