@@ -151,6 +151,7 @@ describe('Admin audit trail and bootstrap', () => {
       ['limit=0', { limit: 0 }, 'limit'],
       ['limit=101', { limit: 101 }, 'limit'],
       ['offset=-1', { offset: -1 }, 'offset'],
+      ['offset=1e20', { offset: '99999999999999999999' }, 'offset'],
     ])('%s is 422', async (_case, query, field) => {
       const res = await events(query);
       expectProblem(res, 422);

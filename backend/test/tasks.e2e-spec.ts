@@ -121,6 +121,8 @@ describe('Tasks API', () => {
       ['a numeric title', { title: 123 }, 'title'],
       ['a 2001-character description', { title: 'ok', description: 'd'.repeat(2001) }, 'description'],
       ['a numeric description', { title: 'ok', description: 5 }, 'description'],
+      ['a NUL character in the title', { title: 'a\u0000b' }, 'title'],
+      ['a NUL character in the description', { title: 'ok', description: 'a\u0000b' }, 'description'],
       ['an unknown priority', { title: 'ok', priority: 'urgent' }, 'priority'],
       ['an upper-case priority', { title: 'ok', priority: 'HIGH' }, 'priority'],
       ['a numeric priority', { title: 'ok', priority: 2 }, 'priority'],
@@ -238,6 +240,8 @@ describe('Tasks API', () => {
       ['an unknown priority', { priority: 'urgent' }, 'priority'],
       ['a 2001-character description', { description: 'd'.repeat(2001) }, 'description'],
       ['an impossible dueDate', { dueDate: '2025-02-30' }, 'dueDate'],
+      ['a dueDate in year 0000', { dueDate: '0000-01-01' }, 'dueDate'],
+      ['a NUL character in the title', { title: 'a\u0000b' }, 'title'],
       ['a server-owned userId', { userId: randomUUID() }, 'userId'],
       ['a server-owned id', { id: randomUUID() }, 'id'],
       ['a server-owned createdAt', { createdAt: '2000-01-01T00:00:00.000Z' }, 'createdAt'],
@@ -354,6 +358,8 @@ describe('Tasks API', () => {
         ['limit=1.5', { limit: '1.5' }, 'limit'],
         ['offset=-1', { offset: '-1' }, 'offset'],
         ['offset=abc', { offset: 'abc' }, 'offset'],
+        ['offset=1e20 (beyond any row count)', { offset: '99999999999999999999' }, 'offset'],
+        ['q with a NUL character', { q: 'a\u0000b' }, 'q'],
       ])('refuses %s with 422', async (_case, query, field) => {
         expectFieldError(await user.agent.get('/api/tasks').query(query), field);
       });

@@ -123,6 +123,7 @@ describe('Users API', () => {
       ['a null email', { email: null }, 'email'],
       ['a 101-character name', { name: 'n'.repeat(101) }, 'name'],
       ['a numeric name', { name: 7 }, 'name'],
+      ['a NUL character in the name', { name: 'a\u0000b' }, 'name'],
     ])('PATCH refuses %s with 422 and changes nothing', async (_case, body, field) => {
       const user = await t.signUp({ name: 'Unchanged' });
       expectFieldError(await user.agent.patch('/api/users/me').send(body), field);
@@ -316,6 +317,8 @@ describe('Users API', () => {
         ['limit=101', { limit: '101' }, 'limit'],
         ['limit=abc', { limit: 'abc' }, 'limit'],
         ['offset=-1', { offset: '-1' }, 'offset'],
+        ['offset=1e20', { offset: '99999999999999999999' }, 'offset'],
+        ['q with a NUL character', { q: 'a\u0000b' }, 'q'],
       ])('%s is 422', async (_case, query, field) => {
         expectFieldError(await admin.agent.get('/api/users').query(query), field);
       });

@@ -22,6 +22,8 @@ export class ListAuthEventsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Unbounded, 1e20 passed @IsInt and overflowed PostgreSQL's bigint OFFSET: a 500, not a 422.
+  @Max(Number.MAX_SAFE_INTEGER)
   offset: number = 0;
 
   @ApiPropertyOptional({ format: 'uuid' })
