@@ -9,6 +9,7 @@
 //          --loadgen=autocannon (instead of wrk).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
@@ -165,9 +166,9 @@ async function main() {
     ...backendEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
     PASSWORD_HASH: passwordHash, BODY_FILE: bodyFile,
   };
-  const startBaseline = async (name, file) => {
+  const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, PORT: String(port) } });
+    const p = startProcess(name, process.execPath, [resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port) } });
     children.push(p);
     await waitForHttp(`http://127.0.0.1:${port}/`, { proc: p, okStatus: () => true });
     return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p };
@@ -175,6 +176,10 @@ async function main() {
   const B = {
     backend: { name: 'backend', pid: backend.pid, url: api, proc: backend },
     floor: await startBaseline('floor', 'floor.mjs'),
+    nestFastify: await startBaseline('nest-fastify', 'nest-minimal.mjs', { ADAPTER: 'fastify' }),
+    // Only where @nestjs/platform-express is installed (the backend does not depend on it): point
+    // BENCH_EXPRESS_MODULES_DIR at a directory whose node_modules has it and @nestjs/core.
+    nestExpress: expressModulesDir() ? await startBaseline('nest-express', 'nest-minimal.mjs', { ADAPTER: 'express', NEST_MODULES_DIR: expressModulesDir() }) : undefined,
     list: await startBaseline('list', 'list.mjs'),
     refresh: await startBaseline('refresh', 'refresh.mjs'),
     hash: await startBaseline('hash', 'hash.mjs'),
@@ -202,10 +207,15 @@ async function main() {
   const emailsFile = writeLines('emails.txt', mainUsers.map((u) => u.email));
 
   if (wants('list')) {
-    log(`1. authenticated task list (c=${LIST_CONNECTIONS}): floor, hand-written, backend…`);
+    log(`1. authenticated task list (c=${LIST_CONNECTIONS}): node:http floor, minimal NestJS, hand-written, backend…`);
     const spec = listSpec(mainTokensFile);
-    const [floor, hand, api1] = await compare([B.floor, B.list, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    const targets = [B.floor, B.nestFastify, ...(B.nestExpress ? [B.nestExpress] : []), B.list, B.backend];
+    const measured = await compare(targets, spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    const [floor, nestFastify] = measured;
+    const [hand, api1] = measured.slice(-2);
     results.scenarios.floor = floor;
+    results.scenarios.nestFastify = nestFastify;
+    if (B.nestExpress) results.scenarios.nestExpress = measured[2];
     results.scenarios.listBaseline = hand;
     results.scenarios.list = api1;
     results.queries.list = api1.queries;
@@ -260,8 +270,11 @@ async function main() {
 
 // ---- measuring -------------------------------------------------------------------------------
 
+// DB CPU is read from /proc, so only for a server on this machine.
+const LOCAL_DB = () => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(db.host);
+
 async function dbPids() {
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(db.host)) return [];
+  if (!LOCAL_DB()) return [];
   const { rows } = await runnerPool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db.name]);
   return rows.map((r) => r.pid).filter((pid) => existsSync(`/proc/${pid}/stat`));
 }
@@ -304,7 +317,7 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const cpu1 = cpuMicros(target.pid);
   const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids())])]);
   if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
-  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: db.host && pidsBefore.length ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, loadAvg1: load, queries };
+  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, loadAvg1: load, queries };
 }
 
 /**
@@ -321,7 +334,7 @@ async function compare(targets, spec, rounds, { sampleQueriesOf } = {}) {
       const sample = sampleQueriesOf === targets[i].name && r === 0;
       const m = await measureOnce(targets[i], spec, CFG.seconds, { sample });
       runs[i].push(m);
-      log(`  ${targets[i].name.padEnd(8)} ${fmtRate(m.rps)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}`);
+      log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}`);
     }
   }
   return runs.map((rs, i) => aggregate(targets[i].name, rs));
@@ -422,6 +435,16 @@ async function bulkSeed(insert) {
 // ---- helpers ---------------------------------------------------------------------------------
 
 const rssKiBNow = (pid) => (rssKiB(pid) ?? 0) / 1024;
+
+function expressModulesDir() {
+  for (const dir of [process.env.BENCH_EXPRESS_MODULES_DIR, BACKEND_DIR].filter(Boolean)) {
+    try {
+      createRequire(resolve(dir, 'package.json')).resolve('@nestjs/platform-express');
+      return dir;
+    } catch {}
+  }
+  return null;
+}
 
 function writeLines(name, lines) {
   const file = resolve(WORK_DIR, name);

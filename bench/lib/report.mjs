@@ -26,6 +26,8 @@ function rows(r) {
   };
   const c = r.meta.config;
   add(`1. Task list (c=${c.listConnections})`, 'bare node:http, same JSON (floor)', s.floor);
+  add('', 'minimal NestJS, Fastify adapter, same JSON', s.nestFastify, s.floor, 'of floor');
+  add('', 'minimal NestJS, Express adapter, same JSON', s.nestExpress, s.floor, 'of floor');
   add('', 'hand-written node:http + pg', s.listBaseline);
   add('', '**backend**', s.list, s.listBaseline, 'of hand-written');
   if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(s.list.rps / s.floor.rps)} of floor`;

@@ -1,18 +1,26 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --profile`): self time by function and by
 // package, and inclusive time of chosen frames — enough to find what a hot path spends on.
-// Usage: node bench/tools/cpuprofile-summary.mjs <file.cpuprofile> [top=25]
+// Usage: node bench/tools/cpuprofile-summary.mjs <file.cpuprofile> [top=25] [skip-seconds=0]
+// (skip-seconds leaves out the start-up, so only the time under load is counted; idle is dropped.)
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, skipArg] = process.argv.slice(2);
 const top = Number(topArg ?? 25);
+const skipUs = Number(skipArg ?? 0) * 1e6;
 const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 const selfTicks = new Map();
-for (const id of prof.samples) selfTicks.set(id, (selfTicks.get(id) ?? 0) + 1);
-const total = prof.samples.length;
+let t = 0;
+let total = 0;
+prof.samples.forEach((id, i) => {
+  t += prof.timeDeltas[i];
+  if (t < skipUs || byId.get(id).callFrame.functionName === '(idle)') return;
+  selfTicks.set(id, (selfTicks.get(id) ?? 0) + 1);
+  total++;
+});
 
 const where = (cf) => {
   const url = cf.url || '';
@@ -43,7 +51,7 @@ const show = (title, m) => {
   console.log(`\n${title}`);
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${k}`);
 };
-console.log(`${file}: ${total} samples`);
+console.log(`${file}: ${total} busy samples (idle and the first ${skipUs / 1e6} s left out)`);
 show('self time by package', pkgSelf);
 show('inclusive time by package', pkgIncl);
 show('self time by function', fnSelf);
