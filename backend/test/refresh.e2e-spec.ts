@@ -172,6 +172,15 @@ describe('Access tokens that must be refused', () => {
     await me(sign({ ...validClaims(), iat: now - 3600, exp: now - 10 })).expect(401);
   });
 
+  it('stops accepting a token ACCESS_TOKEN_EXPIRE_MINUTES after it was issued', async () => {
+    const fresh = await t.signIn(user);
+    t.clock.advanceSeconds(29 * 60);
+    await me(fresh.accessToken).expect(200);
+    t.clock.advanceSeconds(61);
+    await me(fresh.accessToken).expect(401);
+    t.clock.reset();
+  });
+
   it('refuses a token of another type, issuer or audience, or without the session claim', async () => {
     await me(sign({ ...validClaims(), type: 'refresh' })).expect(401);
     await me(sign({ ...validClaims(), iss: 'someone-else' })).expect(401);

@@ -522,8 +522,9 @@ describe('Tasks API', () => {
     });
 
     it('counts total, completed, pending and overdue (not completed, due before today UTC)', async () => {
-      const user = await t.signUp();
+      // Pin the clock before signing up: access tokens expire by the same clock.
       const today = pinClockToNoon();
+      const user = await t.signUp();
       const todayMs = Date.parse(`${today}T00:00:00Z`);
       await t.createTask(user, { title: 'long overdue', dueDate: '2000-01-01' });
       await t.createTask(user, { title: 'late but done', dueDate: '2000-01-01', completed: true });
@@ -538,8 +539,8 @@ describe('Tasks API', () => {
     });
 
     it('a task due today becomes overdue when the day has passed', async () => {
-      const user = await t.signUp();
       const today = pinClockToNoon();
+      const user = await t.signUp();
       const todayMs = Date.parse(`${today}T00:00:00Z`);
       await t.createTask(user, { title: 'due today', dueDate: today });
       await t.createTask(user, { title: 'due tomorrow', dueDate: isoDate(todayMs + DAY_MS) });
@@ -547,9 +548,12 @@ describe('Tasks API', () => {
 
       expect((await user.agent.get('/api/stats').expect(200)).body.overdue).toBe(0);
       t.clock.advanceDays(1);
-      expect((await user.agent.get('/api/stats').expect(200)).body.overdue).toBe(1);
+      // A day later the access token has long expired: sign in again (a new session).
+      const tomorrow = await t.signIn(user);
+      expect((await tomorrow.agent.get('/api/stats').expect(200)).body.overdue).toBe(1);
       t.clock.advanceDays(1);
-      expect((await user.agent.get('/api/stats').expect(200)).body).toEqual({ total: 3, completed: 0, pending: 3, overdue: 2 });
+      const dayAfter = await t.signIn(user);
+      expect((await dayAfter.agent.get('/api/stats').expect(200)).body).toEqual({ total: 3, completed: 0, pending: 3, overdue: 2 });
     });
 
     it('follows changes: completing or deleting an overdue task takes it out of overdue', async () => {

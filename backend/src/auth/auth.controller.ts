@@ -19,7 +19,7 @@ import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from './cookies.js';
 import { ChangePasswordDto, ForgotPasswordDto, LoginDto, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
-import { extractAccessToken } from './jwt.strategy.js';
+import { extractAccessToken } from './access-token.js';
 
 const RESET_REQUESTED = 'If an account exists for this email, a password reset link has been sent to it.';
 
@@ -92,7 +92,7 @@ export class AuthController {
     @Client() client: ClientMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DetailResponse> {
-    await this.auth.logout({ refreshToken: dto.refresh_token ?? request.cookies[REFRESH_COOKIE], accessToken: extractAccessToken(request) ?? undefined }, client);
+    await this.auth.logout({ refreshToken: dto.refresh_token ?? request.cookies[REFRESH_COOKIE], accessToken: extractAccessToken(request) }, client);
     clearAuthCookies(reply, this.config);
     return { detail: 'Logged out' };
   }

@@ -7,6 +7,7 @@ import type { Role } from '../users/user.entity.js';
 import type { AccessTokenClaims } from './auth-user.js';
 
 export const JWT_ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Access-token signing and the opaque-token primitives (generation, hashing, sealing).
@@ -49,20 +50,29 @@ export class TokenService {
     return jwt.sign(claims, this.signingKey, { algorithm: JWT_ALGORITHM });
   }
 
-  /** Options every access-token verification uses (the passport strategy and optional-auth routes). */
-  get verifyOptions(): jwt.VerifyOptions & { algorithms: jwt.Algorithm[] } {
-    return { algorithms: [JWT_ALGORITHM], issuer: this.config.jwt.issuer, audience: this.config.jwt.audience };
-  }
-
-  /** Claims of a well-formed, correctly signed, unexpired access token; undefined otherwise. */
-  verifyAccessToken(token: string): Partial<AccessTokenClaims> | undefined {
+  /**
+   * The claims of a genuine, unexpired access token, or undefined. HS256 only (pinned: `none` and
+   * algorithm-confusion tokens fail), issuer and audience checked, `kid`/`jku` never consulted, and
+   * expiry judged by the injected clock. Checks the claims' shape too: a verified signature over
+   * claims of another shape authenticates nothing.
+   */
+  verifyAccessToken(token: string): AccessTokenClaims | undefined {
+    let claims: unknown;
     try {
-      const claims = jwt.verify(token, this.signingKey, this.verifyOptions) as Partial<AccessTokenClaims> | string;
-      if (typeof claims !== 'object' || claims.type !== 'access') return undefined;
-      return claims;
+      claims = jwt.verify(token, this.signingKey, {
+        algorithms: [JWT_ALGORITHM],
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
+      });
     } catch {
       return undefined;
     }
+    if (typeof claims !== 'object' || claims === null) return undefined;
+    const c = claims as Partial<AccessTokenClaims>;
+    if (c.type !== 'access' || typeof c.exp !== 'number' || typeof c.sub !== 'string' || typeof c.sid !== 'string') return undefined;
+    if (!UUID.test(c.sub) || !UUID.test(c.sid)) return undefined;
+    return c as AccessTokenClaims;
   }
 
   /** 256 bits from the CSPRNG, URL-safe. */

@@ -4,7 +4,10 @@ import { AcceptsForm } from '../../common/decorators/accepts-form.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Roles } from '../../common/decorators/roles.decorator.js';
 import { ProblemException } from '../../common/problem.js';
+import { SystemClock } from '../../common/clock.js';
 import { loadConfig } from '../../config/config.js';
+import type { SessionsService } from '../../sessions/sessions.service.js';
+import { TokenService } from '../token.service.js';
 import { ContentTypeGuard } from './content-type.guard.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { RolesGuard } from './roles.guard.js';
@@ -76,7 +79,14 @@ describe('ContentTypeGuard', () => {
 });
 
 describe('JwtAuthGuard', () => {
-  const guard = new JwtAuthGuard(new Reflector(), loadConfig({ CORS_ORIGINS: 'https://app.example.com' }));
+  const config = loadConfig({ CORS_ORIGINS: 'https://app.example.com' });
+  const tokens = new TokenService(config, new SystemClock());
+  const principal = { id: '7c4bd3a8-4a3e-4a3c-9c1e-0d6c1f0b2a11', sessionId: 'a0c1e9f2-6b3d-4f7e-8a9b-1c2d3e4f5a6b', email: 'a@example.com', role: 'user' as const };
+  // The session lookup is the only collaborator replaced here; the real-database behaviour is
+  // covered by the sessions spec and the HTTP suites.
+  let liveSession = true;
+  const sessions = { findActivePrincipal: async () => (liveSession ? principal : undefined) } as unknown as SessionsService;
+  const guard = new JwtAuthGuard(new Reflector(), config, tokens, sessions);
   const cookies = { access_token: 'x' };
 
   it('opens @Public() routes without a token', async () => {
@@ -97,9 +107,21 @@ describe('JwtAuthGuard', () => {
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: {} })))).toBe('allowed');
   });
 
-  it('turns a failed or missing authentication into a 401 problem', () => {
-    expect(statusOf(() => guard.handleRequest(null, false))).toBe(401);
-    expect(statusOf(() => guard.handleRequest(new Error('jwt malformed'), false))).toBe(401);
-    expect(guard.handleRequest(null, { id: 'u' })).toEqual({ id: 'u' });
+  it('authenticates a valid token of a live session and sets request.user', async () => {
+    liveSession = true;
+    const token = tokens.signAccessToken(principal, principal.sessionId);
+    const context = contextFor('closed', { headers: { authorization: `Bearer ${token}` } });
+    expect(await asyncStatusOf(guard.canActivate(context))).toBe('allowed');
+    expect((context.switchToHttp().getRequest() as FakeRequest).user).toEqual(principal);
+  });
+
+  it('answers 401 without a token, with a bad one, or when the session is no longer live', async () => {
+    const token = tokens.signAccessToken(principal, principal.sessionId);
+    liveSession = true;
+    expect(await asyncStatusOf(guard.canActivate(contextFor('closed', {})))).toBe(401);
+    expect(await asyncStatusOf(guard.canActivate(contextFor('closed', { headers: { authorization: `Bearer ${token}x` } })))).toBe(401);
+    expect(await asyncStatusOf(guard.canActivate(contextFor('closed', { headers: { authorization: `Token ${token}` } })))).toBe(401);
+    liveSession = false;
+    expect(await asyncStatusOf(guard.canActivate(contextFor('closed', { headers: { authorization: `Bearer ${token}` } })))).toBe(401);
   });
 });

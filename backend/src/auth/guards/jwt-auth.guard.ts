@@ -1,42 +1,53 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
 import { forbidden, unauthorized } from '../../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { SessionsService } from '../../sessions/sessions.service.js';
+import { extractAccessToken } from '../access-token.js';
+import type { AuthUser } from '../auth-user.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from '../cookies.js';
+import { TokenService } from '../token.service.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const NOT_AUTHENTICATED = 'Authentication is required: the access token is missing, invalid, expired or revoked.';
 
 /**
  * Global, default-deny authentication: every route needs a live access token unless it is marked
- * `@Public()`. Also the CSRF gate: an unsafe request that would be authenticated by our cookies must
- * come from an allowed origin.
+ * `@Public()`. A token counts only if its signature and claims verify AND its session is still
+ * active (one primary-key lookup), which is what makes revocation immediate.
+ *
+ * Also the CSRF gate: an unsafe request that would be authenticated by our cookies must come from an
+ * allowed origin.
+ *
+ * Deliberately not a passport strategy: passport keeps strategies in one process-wide registry, so
+ * two app instances in one process (a test suite, a worker running two modules) would verify each
+ * other's tokens with the wrong key and database.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class JwtAuthGuard implements CanActivate {
   private readonly allowedOrigins: Set<string>;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
   ) {
-    super();
     this.allowedOrigins = new Set(config.corsOrigins);
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     this.assertNotCrossSite(request);
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error || !user) throw unauthorized('Authentication is required: the access token is missing, invalid, expired or revoked.');
-    return user;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const token = extractAccessToken(request);
+    const claims = token === undefined ? undefined : this.tokens.verifyAccessToken(token);
+    const user = claims && (await this.sessions.findActivePrincipal(claims.sub, claims.sid));
+    if (!user) throw unauthorized(NOT_AUTHENTICATED);
+    request.user = user;
+    return true;
   }
 
   /**

@@ -1,0 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+import { ACCESS_COOKIE } from './cookies.js';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * The access token of a request: the Bearer header when an Authorization header is sent (even a
+ * malformed one, which then authenticates nothing), otherwise the httpOnly cookie.
+ */
+export function extractAccessToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) return BEARER.exec(header)?.[1];
+  return (request.cookies as Record<string, string | undefined> | undefined)?.[ACCESS_COOKIE] || undefined;
+}
