@@ -4,6 +4,7 @@
 //   the backend and the frontend;
 // - without JWT_SECRET_KEY / BETTER_AUTH_SECRET, uses secrets generated once into .data/, so that
 //   sessions survive the restarts of watch mode;
+// - trusts the local Next server as a proxy (TRUST_PROXY=loopback) so each browser keeps its own IP;
 // - runs the backend (Nest, watch) and the frontend (next dev) side by side until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,10 @@ function persistentSecret(name) {
 const env = { ...process.env, ENVIRONMENT: process.env.ENVIRONMENT ?? 'development' };
 env.JWT_SECRET_KEY ??= persistentSecret('jwt');
 env.BETTER_AUTH_SECRET ??= persistentSecret('better-auth');
+// The Next server calls the API on behalf of browsers and forwards their address; trusting the
+// loopback proxy keeps per-person throttling and device lists meaningful in development.
+env.TRUST_PROXY ??= 'loopback';
+env.BACKEND_URL ??= `http://127.0.0.1:${env.PORT ?? 8000}`;
 
 // The backend's build provides the embedded-PostgreSQL helper (and a first compile for watch mode).
 const build = spawnSync('npm', ['run', 'build', '-w', 'backend'], { stdio: 'inherit', env });
