@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import {
@@ -68,6 +68,7 @@ export default async function globalSetup() {
   buildBackend();
   buildFrontend();
 
+  rmSync(E2E.outboxDir, { recursive: true, force: true });
   const admin = await adminDatabaseUrl();
   const databaseUrl = await createDatabase(admin, E2E.databaseName);
   const backend = await startBackend({
@@ -80,6 +81,10 @@ export default async function globalSetup() {
       TRUST_PROXY: '127.0.0.1',
       // Short-lived access tokens, so the specs also run through server-side refreshes.
       ACCESS_TOKEN_EXPIRE_MINUTES: '1',
+      // Development mode without SMTP writes mails to files: the reset-password spec reads its link there.
+      ENVIRONMENT: 'development',
+      LOG_FORMAT: 'json',
+      MAIL_OUTBOX_DIR: E2E.outboxDir,
     },
   });
 

@@ -35,6 +35,14 @@ export async function registerOnBackend(email: string, password = PASSWORD, name
     body: JSON.stringify({ email, password, name }),
   });
   expect(response.status).toBe(201);
+  // Registering also signed this script in; sign it out so that only browsers show up as devices.
+  const refresh = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('refresh_token='));
+  const logout = await fetch(`${E2E.backendUrl}/api/auth/logout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: decodeURIComponent(refresh!.slice('refresh_token='.length)) }),
+  });
+  expect(logout.status).toBe(200);
 }
 
 export async function backendToken(email: string, password = PASSWORD): Promise<string> {
@@ -62,4 +70,20 @@ const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
 export async function screenshot(page: Page, name: string) {
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/** The reset link the backend mailed to `email` (from its development outbox). */
+export async function resetLinkFor(email: string): Promise<string> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const files = (await readdir(E2E.outboxDir).catch(() => [] as string[])).sort().reverse();
+    for (const file of files) {
+      const message = JSON.parse(await readFile(path.join(E2E.outboxDir, file), 'utf8')) as { to: string; text: string };
+      const link = message.to === email ? /https?:\/\/\S+\/reset-password\?token=[^\s]+/.exec(message.text)?.[0] : undefined;
+      if (link) return link;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no reset mail for ${email}`);
 }

@@ -69,7 +69,7 @@ test('changing the password signs the other devices out', async ({ page, newDevi
 
   await expectSignedOut(other);
   await signIn(other, email, PASSWORD);
-  await expect(other.getByRole('alert')).toHaveText('Incorrect email or password.');
+  await expect(other.getByRole('main').getByRole('alert')).toHaveText('Incorrect email or password.');
   await signIn(other, email, 'a brand new passphrase');
   await other.waitForURL('**/dashboard');
 });
@@ -95,7 +95,7 @@ test('updates the profile, and explains a taken email', async ({ page }) => {
   await form.getByLabel('Email address').fill(renamed);
   await form.getByRole('button', { name: 'Save profile' }).click();
   await expect(form.getByRole('status')).toHaveText('Profile saved.');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL('**/login');
   await signIn(page, renamed);
   await page.waitForURL('**/dashboard');
@@ -135,8 +135,8 @@ test('deletes the account after the password is confirmed', async ({ page }) => 
   await form.getByLabel('Your password').fill(PASSWORD);
   await form.getByRole('button', { name: 'Delete my account' }).click();
   await page.waitForURL('**/?deleted=1');
-  await expect(page.getByRole('status')).toHaveText('Your account and all of its data have been deleted.');
+  await expect(page.getByRole('main').getByRole('status')).toHaveText('Your account and all of its data have been deleted.');
   await page.goto('/login');
   await signIn(page, email);
-  await expect(page.getByRole('alert')).toHaveText('Incorrect email or password.');
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText('Incorrect email or password.');
 });

@@ -14,6 +14,7 @@ async function addTask(page: Page, task: { title: string; description?: string; 
   await expect(form.getByLabel('Title')).toBeFocused();
 }
 
+const filters = (page: Page) => page.getByRole('search', { name: 'Filter tasks' });
 const list = (page: Page) => page.getByRole('list', { name: 'Tasks' });
 const stat = (page: Page, label: string) => page.getByTestId('stats').locator('div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 
@@ -49,26 +50,26 @@ test('create, edit, complete, filter, search, sort and delete tasks', async ({ p
   await expect(list(page).getByTestId('task').filter({ hasText: 'Call the plumber about the leak' })).toContainText('High priority');
 
   // Filter by status and by priority.
-  await page.getByLabel('Status').selectOption({ label: 'Done' });
+  await filters(page).getByLabel('Status').selectOption({ label: 'Done' });
   await expect(page).toHaveURL(/status=completed/);
   await expect(list(page).getByTestId('task')).toHaveCount(1);
   await expect(page.getByTestId('result-count')).toHaveText('1 task match these filters');
-  await page.getByLabel('Status').selectOption({ label: 'All tasks' });
-  await page.getByLabel('Priority').selectOption({ label: 'High priority' });
+  await filters(page).getByLabel('Status').selectOption({ label: 'All tasks' });
+  await filters(page).getByLabel('Priority').selectOption({ label: 'High priority' });
   await expect(page).toHaveURL(/priority=high/);
   await expect(list(page).getByTestId('task')).toHaveCount(2);
-  await page.getByLabel('Priority').selectOption({ label: 'Any priority' });
+  await filters(page).getByLabel('Priority').selectOption({ label: 'Any priority' });
 
   // Search as you type.
-  await page.getByLabel('Search tasks').fill('finance');
+  await filters(page).getByLabel('Search tasks').fill('finance');
   await expect(page).toHaveURL(/q=finance/);
   await expect(list(page).getByTestId('task')).toHaveCount(1);
   await expect(list(page).getByTestId('task')).toContainText('Write the quarterly report');
-  await page.getByLabel('Search tasks').fill('');
+  await filters(page).getByLabel('Search tasks').fill('');
   await expect(page).not.toHaveURL(/q=/);
 
   // Sort by title.
-  await page.getByLabel('Sort by').selectOption({ label: 'Title (A–Z)' });
+  await filters(page).getByLabel('Sort by').selectOption({ label: 'Title (A–Z)' });
   await expect(page).toHaveURL(/sort=title/);
   await expect(list(page).getByTestId('task').first()).toHaveAttribute('data-task-title', 'Book flights');
   await expect(list(page).getByTestId('task').last()).toHaveAttribute('data-task-title', 'Write the quarterly report');
@@ -82,7 +83,7 @@ test('create, edit, complete, filter, search, sort and delete tasks', async ({ p
   await expect(stat(page, 'Done')).toHaveText('0');
 
   // Nothing matches: a helpful empty state.
-  await page.getByLabel('Search tasks').fill('no such thing');
+  await filters(page).getByLabel('Search tasks').fill('no such thing');
   await expect(page.getByText('Nothing matches')).toBeVisible();
   await page.getByRole('link', { name: 'Clear filters' }).click();
   await expect(list(page).getByTestId('task')).toHaveCount(2);

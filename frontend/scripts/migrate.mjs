@@ -16,6 +16,7 @@ try {
     baseURL: config.authUrl,
     backendUrl: config.backendUrl,
     trustedProxies: config.trustedProxies,
+    extraTrustedOrigins: config.trustedOrigins,
     production: config.production,
   });
   const changes = await migrateAuthSchema(options, pool);

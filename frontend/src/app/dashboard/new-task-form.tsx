@@ -1,14 +1,15 @@
 'use client';
-import { useActionState, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
 import { Button } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import { createTask } from './actions';
 import { TaskFields } from './task-fields';
 
 export function NewTaskForm() {
-  const [state, action, pending] = useActionState(createTask, IDLE);
+  const [state, onSubmit, pending] = useFormAction(createTask, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -22,7 +23,7 @@ export function NewTaskForm() {
   useFocusFirstError(formRef, state.errors);
 
   return (
-    <form ref={formRef} action={action} noValidate className="space-y-4" aria-label="New task">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New task">
       <FormMessage errors={state.errors} id="new-task-error" />
       <TaskFields idPrefix="new" errors={state.errors} titleRef={titleRef} />
       <div className="flex items-center justify-between gap-3">

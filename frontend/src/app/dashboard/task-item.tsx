@@ -1,6 +1,7 @@
 'use client';
-import { useActionState, useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
+import { useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
 import { Badge, Button, cx } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import type { Schemas } from '@/lib/backend/client';
@@ -112,7 +113,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
 }
 
 function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
-  const [state, action, pending] = useActionState(updateTask.bind(null, task.id), IDLE);
+  const [state, onSubmit, pending] = useFormAction(updateTask.bind(null, task.id), IDLE);
   const titleRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => titleRef.current?.focus(), []);
@@ -121,7 +122,7 @@ function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
   }, [state.version, onDone]);
 
   return (
-    <form action={action} noValidate className="space-y-4" aria-label={`Edit “${task.title}”`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Edit “${task.title}”`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <FormMessage errors={state.errors} id={`edit-${task.id}-error`} />
       <TaskFields idPrefix={`edit-${task.id}`} errors={state.errors} defaults={task} titleRef={titleRef} />
       <div className="flex justify-end gap-2">

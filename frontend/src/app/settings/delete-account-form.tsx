@@ -1,6 +1,7 @@
 'use client';
-import { useActionState, useRef } from 'react';
+import { useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
 import { Button, Field } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
@@ -8,12 +9,12 @@ import { IDLE } from '@/lib/action-state';
 import { deleteAccount } from './actions';
 
 export function DeleteAccountForm() {
-  const [state, action, pending] = useActionState(deleteAccount, IDLE);
+  const [state, onSubmit, pending] = useFormAction(deleteAccount, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} action={action} noValidate className="space-y-4" aria-label="Delete account">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Delete account">
       <FormMessage errors={state.errors} id="delete-error" />
       <Field id="delete-password" label="Your password" error={e.password}>
         {(aria) => <PasswordInput {...aria} name="password" autoComplete="current-password" required invalid={!!e.password} />}

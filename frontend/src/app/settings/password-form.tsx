@@ -1,6 +1,7 @@
 'use client';
-import { useActionState, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
 import { Button, Field } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
@@ -8,7 +9,7 @@ import { IDLE } from '@/lib/action-state';
 import { changePassword } from './actions';
 
 export function PasswordForm() {
-  const [state, action, pending] = useActionState(changePassword, IDLE);
+  const [state, onSubmit, pending] = useFormAction(changePassword, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   useEffect(() => {
@@ -16,7 +17,7 @@ export function PasswordForm() {
   }, [state.version]);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} action={action} noValidate className="space-y-4" aria-label="Change password">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change password">
       <FormMessage errors={state.errors} id="password-error" />
       {/* Lets password managers file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" hidden readOnly />

@@ -1,18 +1,19 @@
 'use client';
-import { useActionState, useRef } from 'react';
+import { useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
 import { Button, controlClass, Field } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { updateProfile } from './actions';
 
 export function ProfileForm({ name, email }: { name: string; email: string }) {
-  const [state, action, pending] = useActionState(updateProfile, IDLE);
+  const [state, onSubmit, pending] = useFormAction(updateProfile, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} action={action} noValidate className="space-y-4" aria-label="Profile">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Profile">
       <FormMessage errors={state.errors} id="profile-error" />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="profile-name" label="Name" error={e.name}>

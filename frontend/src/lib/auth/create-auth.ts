@@ -16,6 +16,7 @@ export interface AuthSettings {
   /** Addresses (CIDR) of reverse proxies in front of this app, whose X-Forwarded-For is believed. */
   trustedProxies: string[];
   production: boolean;
+  extraTrustedOrigins?: string[];
   /** Framework glue that must come last (`nextCookies()`). */
   extraPlugins?: BetterAuthPlugin[];
   /** Injected in tests to count or delay backend calls; defaults to the real backend at `backendUrl`. */
@@ -57,6 +58,19 @@ export const DISABLED_PATHS = [
 
 const DAY = 60 * 60 * 24;
 
+/**
+ * The app's own origin (plus BETTER_AUTH_TRUSTED_ORIGINS). In development, localhost and 127.0.0.1
+ * are the same machine to a person but different origins to the browser: accept both.
+ */
+function trustedOrigins(settings: AuthSettings): string[] {
+  const own = new URL(settings.baseURL);
+  const origins = new Set([own.origin, ...(settings.extraTrustedOrigins ?? [])]);
+  if (!settings.production && (own.hostname === 'localhost' || own.hostname === '127.0.0.1')) {
+    for (const host of ['localhost', '127.0.0.1']) origins.add(`${own.protocol}//${host}${own.port ? `:${own.port}` : ''}`);
+  }
+  return [...origins];
+}
+
 /** Where Better Auth's routes are mounted in this app (src/app/auth/[...all]/route.ts). */
 export const AUTH_BASE_PATH = '/auth';
 
@@ -67,7 +81,7 @@ export function buildAuthOptions(settings: AuthSettings, api: BackendAuthApi) {
     // Not under /api: in production one reverse proxy serves both apps and sends /api/* to the backend.
     basePath: AUTH_BASE_PATH,
     secret: settings.secret,
-    trustedOrigins: [new URL(settings.baseURL).origin],
+    trustedOrigins: trustedOrigins(settings),
     database: {
       dialect: new PostgresDialect({ pool: settings.pool }),
       type: 'postgres',

@@ -23,6 +23,7 @@ export function appAuth(): AppAuth {
       baseURL: config.authUrl,
       backendUrl: config.backendUrl,
       trustedProxies: config.trustedProxies,
+      extraTrustedOrigins: config.trustedOrigins,
       production: config.production,
       // Lets server actions set and clear the session cookie; must stay the last plugin.
       extraPlugins: [nextCookies()],

@@ -7,7 +7,16 @@ export interface ServerConfig {
   /** Better Auth's tables live in this schema of the backend's database. */
   authSchema: string;
   trustedProxies: string[];
+  /** Further origins allowed to call the auth routes (BETTER_AUTH_TRUSTED_ORIGINS, comma-separated). */
+  trustedOrigins: string[];
   production: boolean;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const DEV_SECRET = 'development-only-better-auth-secret-do-not-deploy';
@@ -31,10 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     authUrl: (env.BETTER_AUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
     databaseUrl,
     authSchema: env.BETTER_AUTH_SCHEMA ?? 'better_auth',
-    trustedProxies: (env.TRUSTED_PROXIES ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    trustedProxies: list(env.TRUSTED_PROXIES),
+    trustedOrigins: list(env.BETTER_AUTH_TRUSTED_ORIGINS),
     production,
   };
 }

@@ -12,7 +12,9 @@ export type CurrentSession = NonNullable<Awaited<ReturnType<ReturnType<typeof ap
 
 /** The signed-in user and session for this request (checked against the database), or null. */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  return appAuth().auth.api.getSession({ headers: await headers() });
+  // headers() first: it marks the page as dynamic before anything touches the environment.
+  const incoming = await headers();
+  return appAuth().auth.api.getSession({ headers: incoming });
 });
 
 /** The browser's User-Agent and address, to be forwarded to the backend on the user's behalf. */

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import { FormMessage } from '@/components/form-message';
@@ -46,10 +47,15 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       <Field id="password" label="Password" error={errors.fields.password}>
         {(aria) => <PasswordInput {...aria} name="password" autoComplete="current-password" required invalid={!!errors.fields.password} />}
       </Field>
-      <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" name="rememberMe" defaultChecked className="size-4 rounded border-slate-300 text-brand-600" />
-        Keep me signed in on this device
-      </label>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="rememberMe" defaultChecked className="size-4 rounded border-slate-300 accent-brand-600" />
+          Keep me signed in
+        </label>
+        <Link href="/forgot-password" className="text-sm font-medium text-brand-700 hover:underline">
+          Forgot password?
+        </Link>
+      </div>
       <Button type="submit" pending={pending} disabled={secondsLeft > 0} className="w-full">
         {secondsLeft > 0 ? `Try again in ${secondsLeft}s` : pending ? 'Signing in…' : 'Sign in'}
       </Button>

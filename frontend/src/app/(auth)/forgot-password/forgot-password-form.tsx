@@ -1,0 +1,26 @@
+'use client';
+import { useRef } from 'react';
+import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
+import { Alert, Button, controlClass, Field } from '@/components/ui';
+import { useFocusFirstError } from '@/components/use-focus-error';
+import { IDLE } from '@/lib/action-state';
+import { requestPasswordReset } from '../actions';
+
+export function ForgotPasswordForm() {
+  const [state, onSubmit, pending] = useFormAction(requestPasswordReset, IDLE);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, state.errors);
+  if (state.ok) return <Alert tone="success">{state.message}</Alert>;
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Request a password reset">
+      <FormMessage errors={state.errors} id="forgot-error" />
+      <Field id="email" label="Email address" error={state.errors.fields.email}>
+        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required className={controlClass(!!state.errors.fields.email)} />}
+      </Field>
+      <Button type="submit" pending={pending} className="w-full">
+        Send reset link
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+import Link from 'next/link';
+import { useRef } from 'react';
+import { FormMessage } from '@/components/form-message';
+import { useFormAction } from '@/components/use-form-action';
+import { PasswordInput } from '@/components/password-input';
+import { Alert, Button, buttonClass, Field } from '@/components/ui';
+import { useFocusFirstError } from '@/components/use-focus-error';
+import { IDLE } from '@/lib/action-state';
+import { resetPassword } from '../actions';
+
+export function ResetPasswordForm({ token }: { token: string }) {
+  const [state, onSubmit, pending] = useFormAction(resetPassword, IDLE);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, state.errors);
+  if (state.ok) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.message}</Alert>
+        <Link href="/login" className={`${buttonClass('primary')} w-full`}>
+          Sign in
+        </Link>
+      </div>
+    );
+  }
+  const e = state.errors.fields;
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Choose a new password">
+      <FormMessage errors={state.errors} id="reset-error" />
+      <input type="hidden" name="token" value={token} />
+      <Field id="newPassword" label="New password" hint="At least 8 characters." error={e.newPassword}>
+        {(aria) => <PasswordInput {...aria} name="newPassword" autoComplete="new-password" required invalid={!!e.newPassword} />}
+      </Field>
+      <Field id="confirmPassword" label="Repeat new password" error={e.confirmPassword}>
+        {(aria) => <PasswordInput {...aria} name="confirmPassword" autoComplete="new-password" required invalid={!!e.confirmPassword} />}
+      </Field>
+      <Button type="submit" pending={pending} className="w-full">
+        Set new password
+      </Button>
+    </form>
+  );
+}
