@@ -17,7 +17,7 @@ export class TasksController {
   @ApiOkResponse({ type: TaskListResponse })
   @ApiProblems(401, 422)
   async list(@CurrentUser() caller: AuthUser, @Query() query: ListTasksQuery): Promise<TaskListResponse> {
-    const { tasks, total } = await this.tasks.list(caller, query);
+    const { tasks, total } = await this.tasks.search(caller, query);
     return { tasks, total, limit: query.limit, offset: query.offset };
   }
 

@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
-import { deleteOwned, findOwned } from '../common/ownership.js';
-import type { CreateTaskDto, ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse, UpdateTaskDto } from './dto/task.dto.js';
+import { OwnedResourceService } from '../common/owned-resource.service.js';
+import type { ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse } from './dto/task.dto.js';
 import { Task } from './task.entity.js';
 
 /** ORDER BY per sort key; each ends in `id` so pages are stable, and matches a (user_id, …) index. */
@@ -61,18 +61,23 @@ function rowToResponse(row: TaskRow): TaskResponse {
   };
 }
 
+/** get/create/update/remove come from the owned-resource base; listing and stats are task-specific. */
 @Injectable()
-export class TasksService {
+export class TasksService extends OwnedResourceService<Task> {
+  protected readonly label = 'Task';
+
   constructor(
     @InjectRepository(Task) private readonly tasks: Repository<Task>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super(tasks);
+  }
 
   /**
    * One round trip for page and total (a window count), on the hot path of the API; a second
    * count query only when the offset lies past the last row.
    */
-  async list(owner: AuthUser, query: ListTasksQuery): Promise<{ tasks: TaskResponse[]; total: number }> {
+  async search(owner: AuthUser, query: ListTasksQuery): Promise<{ tasks: TaskResponse[]; total: number }> {
     const params: unknown[] = [owner.id];
     let where = 'user_id = $1';
     if (query.completed !== undefined) {
@@ -99,38 +104,6 @@ export class TasksService {
       total = Number(count);
     }
     return { tasks: rows.map(rowToResponse), total };
-  }
-
-  async get(owner: AuthUser, id: string): Promise<Task> {
-    return findOwned(this.tasks, owner, id, 'Task');
-  }
-
-  /** Fields are copied one by one: an owner or id can never come from the body. */
-  async create(owner: AuthUser, dto: CreateTaskDto): Promise<Task> {
-    return this.tasks.save(
-      this.tasks.create({
-        userId: owner.id,
-        title: dto.title,
-        description: dto.description ?? null,
-        completed: dto.completed ?? false,
-        priority: dto.priority ?? 'medium',
-        dueDate: dto.dueDate ?? null,
-      }),
-    );
-  }
-
-  async update(owner: AuthUser, id: string, dto: UpdateTaskDto): Promise<Task> {
-    const task = await this.get(owner, id);
-    if (dto.title !== undefined) task.title = dto.title;
-    if (dto.description !== undefined) task.description = dto.description;
-    if (dto.completed !== undefined) task.completed = dto.completed;
-    if (dto.priority !== undefined) task.priority = dto.priority;
-    if (dto.dueDate !== undefined) task.dueDate = dto.dueDate;
-    return this.tasks.save(task);
-  }
-
-  remove(owner: AuthUser, id: string): Promise<void> {
-    return deleteOwned(this.tasks, owner, id, 'Task');
   }
 
   async stats(owner: AuthUser): Promise<TaskStatsResponse> {

@@ -19,6 +19,8 @@ import { createTestDatabase } from './database.js';
 import { FakeClock } from './fake-clock.js';
 
 export { FakeClock } from './fake-clock.js';
+export { describeOwnedResource, type OwnedResourceSpec } from './owned-resource.js';
+export type { default as TestAgent } from 'supertest/lib/agent.js';
 
 export interface TestAppOptions {
   /** Environment overrides on top of the kit's test defaults (e.g. `{ THROTTLE_LIMIT: '3' }`). */
