@@ -22,6 +22,7 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { AppThrottlerGuard } from './throttling/throttler.guard.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { UsersModule } from './users/users.module.js';
+// generate:resource imports (npm run generate:resource adds module imports above this line)
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -88,6 +89,7 @@ export class AppModule {
         AuthModule,
         TasksModule,
         HealthModule,
+        // generate:resource modules (npm run generate:resource adds modules above this line)
       ],
       providers: [
         { provide: Clock, useClass: SystemClock },

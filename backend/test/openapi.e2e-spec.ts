@@ -21,6 +21,7 @@ const CONTRACT: Record<string, string[]> = {
   '/api/stats': ['get'],
   '/api/health': ['get'],
   '/api/admin/auth-events': ['get'],
+  // generate:resource routes
 };
 const PUBLIC = ['post /api/auth/register', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/logout', 'post /api/auth/forgot-password', 'post /api/auth/reset-password', 'get /api/health'];
 const ADMIN = ['get /api/users', 'get /api/users/{id}', 'patch /api/users/{id}', 'get /api/admin/auth-events'];

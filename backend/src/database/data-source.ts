@@ -6,10 +6,22 @@ import { Session } from '../sessions/session.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+// generate:resource imports (npm run generate:resource adds entity and migration imports above this line)
 
 /** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
-export const ENTITIES = [User, Session, RefreshToken, Task, AuthEvent, PasswordResetToken];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const ENTITIES = [
+  User,
+  Session,
+  RefreshToken,
+  Task,
+  AuthEvent,
+  PasswordResetToken,
+  // generate:resource entities
+];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  // generate:resource migrations
+];
 
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
   return {

@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { api, backendEnv, BackendProcess, createDatabase, FRONTEND_DIR, freePort, login, NODE_BINARY, REPO_ROOT, randomSecret, register, sleep, uniqueEmail, type TestDatabase } from './support/cluster.js';
+import { api, backendEnv, BackendProcess, createDatabase, FRONTEND_DIR, freePort, login, NODE_BINARY, REPO_ROOT, randomSecret, register, sleep, track, uniqueEmail, type TestDatabase } from './support/cluster.js';
 import { execForm, parseDockerfile, runtimeStage, stageByName, stageCmd, stageEnv, stageWorkdir, type Stage } from './support/dockerfile.js';
 
 const run = promisify(execFile);
@@ -180,7 +180,7 @@ describe('frontend image', () => {
       TRUSTED_PROXIES: '127.0.0.1',
     };
     const [cmd, ...argv] = stageCmd(runtime);
-    const server = spawn(cmd === 'node' ? NODE_BINARY : cmd, argv, { cwd: stageWorkdir(runtime) === '/app' ? app : join(app, stageWorkdir(runtime).replace(/^\/app\/?/, '')), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = track(spawn(cmd === 'node' ? NODE_BINARY : cmd, argv, { cwd: stageWorkdir(runtime) === '/app' ? app : join(app, stageWorkdir(runtime).replace(/^\/app\/?/, '')), env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
     server.stdout.on('data', (c: Buffer) => (output += c.toString()));
     server.stderr.on('data', (c: Buffer) => (output += c.toString()));

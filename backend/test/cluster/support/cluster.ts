@@ -142,6 +142,20 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * Every process a suite starts, so that none outlives the Jest worker even when a suite fails
+ * half-way (its afterAll still stops them gracefully first; this is the backstop).
+ */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+export function track<C extends ChildProcess>(child: C): C {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  return child;
+}
+
 /** One `node dist/main.js` process, started like the container's CMD. */
 export class BackendProcess {
   readonly output: string[] = [];
@@ -184,18 +198,25 @@ export class BackendProcess {
 
   static async start(name: string, env: Record<string, string>, options: { cwd?: string; argv?: string[] } = {}): Promise<BackendProcess> {
     const port = Number(env.PORT ?? (await freePort()));
-    const child = spawn(NODE_BINARY, options.argv ?? ['dist/main.js'], {
-      cwd: options.cwd ?? BACKEND_DIR,
-      env: { ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(NODE_BINARY, options.argv ?? ['dist/main.js'], {
+        cwd: options.cwd ?? BACKEND_DIR,
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const backend = new BackendProcess(name, port, child);
-    await backend.waitHealthy();
+    try {
+      await backend.waitHealthy();
+    } catch (error) {
+      await backend.stop('SIGKILL');
+      throw error;
+    }
     return backend;
   }
 
   /** Waits until /api/health answers 200 (the container healthcheck's condition). */
-  async waitHealthy(timeoutMs = 30_000): Promise<void> {
+  async waitHealthy(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited ${JSON.stringify(this.exitInfo)} before it was healthy:\n${this.tail()}`);
@@ -259,9 +280,11 @@ export class RedisServer {
   }
 
   private static spawn(port: number): ChildProcess {
-    return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: 'ignore',
-    });
+    return track(
+      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+        stdio: 'ignore',
+      }),
+    );
   }
 
   private async waitUp(timeoutMs = 10_000): Promise<void> {
@@ -405,8 +428,10 @@ export async function deploy(label: string, count: number, overrides: Record<str
     redis = await RedisServer.start();
     const env = backendEnv({ DATABASE_URL: db.url, REDIS_URL: redis.url, JWT_SECRET_KEY: randomSecret(), ...overrides });
     await runMigrations(env);
-    const started = await Promise.all(Array.from({ length: count }, (_, i) => BackendProcess.start(`${label}-${String.fromCharCode(65 + i)}`, { ...env })));
-    instances.push(...started);
+    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => BackendProcess.start(`${label}-${String.fromCharCode(65 + i)}`, { ...env })));
+    for (const r of results) if (r.status === 'fulfilled') instances.push(r.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return { db, redis, instances, env, close };
   } catch (error) {
     await close();
