@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
 import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
-import { renderMarkdown, renderTable, sup } from './lib/report.mjs';
+import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
 import {
@@ -30,9 +30,9 @@ const QUICK = flag('quick');
 const CFG = {
   mode: QUICK ? 'quick' : 'full',
   warmupSeconds: QUICK ? 1 : 3,
-  seconds: Number(opt('seconds') ?? (QUICK ? 4 : 10)),
-  rounds: Number(opt('rounds') ?? (QUICK ? 1 : 3)),
-  scalingRounds: QUICK ? 1 : 2,
+  seconds: Number(opt('seconds') ?? (QUICK ? 4 : 6)),
+  rounds: Number(opt('rounds') ?? (QUICK ? 1 : 5)),
+  scalingRounds: QUICK ? 1 : 3,
   sizes: (opt('sizes') ?? (QUICK ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number),
   only: opt('only')?.split(','),
 };
@@ -368,7 +368,7 @@ function aggregate(target, runs) {
     cpuUsPerReq: runs.reduce((a, r) => a + r.cpuUs, 0) / requests,
     dbCpuUsPerReq: dbCpu == null ? null : dbCpu / requests,
     rssMaxMiB: Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)),
-    rounds: runs.map((r) => ({ rps: r.rps, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
+    rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
     queries: runs.find((r) => r.queries)?.queries,
   };
 }
@@ -494,7 +494,7 @@ async function machineInfo() {
 
 function summarize(r) {
   const s = r.scenarios;
-  const ratio = (a, b) => (a && b ? a.rps / b.rps : null);
+  const ratio = pairedRatio;
   const rows = [];
   const target = (name, value, goal, ok) => rows.push({ name, value, goal, met: ok == null ? null : ok });
   if (s.list) {

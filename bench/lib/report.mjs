@@ -1,6 +1,21 @@
 // Renders latest.json as a terminal table and as Markdown (the source of BENCHMARKS.md's table).
 import { fmt } from './util.mjs';
 
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+/**
+ * Throughput ratio of `a` to `b`: the median over rounds of a's rate over b's rate in the same round
+ * (measured moments apart), so a burst of load from elsewhere skews one pair, not the result.
+ */
+export function pairedRatio(a, b) {
+  if (!a || !b) return null;
+  const n = Math.min(a.rounds.length, b.rounds.length);
+  return median(Array.from({ length: n }, (_, i) => a.rounds[i].rps / b.rounds[i].rps));
+}
+
 export const sup = (n) => {
   const e = Math.round(Math.log10(n));
   return 10 ** e === n ? `10${String(e).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d])}` : n.toLocaleString('en-US');
@@ -21,7 +36,7 @@ function rows(r) {
       cpu: fmt.int(m.cpuUsPerReq),
       dbcpu: fmt.int(m.dbCpuUsPerReq),
       rss: fmt.int(m.rssMaxMiB),
-      ratio: base ? `${fmt.ratio(m.rps / base.rps)} ${baseLabel}` : 'baseline',
+      ratio: base ? `${fmt.ratio(pairedRatio(m, base))} ${baseLabel}` : 'baseline',
     });
   };
   const c = r.meta.config;
@@ -30,7 +45,7 @@ function rows(r) {
   add('', 'minimal NestJS, Express adapter, same JSON', s.nestExpress, s.floor, 'of floor');
   add('', 'hand-written node:http + pg', s.listBaseline);
   add('', '**backend**', s.list, s.listBaseline, 'of hand-written');
-  if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(s.list.rps / s.floor.rps)} of floor`;
+  if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(pairedRatio(s.list, s.floor))} of floor`;
   add(`2. Login (c=${c.hashConnections})`, 'argon2id verify over node:http (bound)', s.loginBaseline);
   add('', '**backend**', s.login, s.loginBaseline, 'of bound');
   add(`3. Refresh (c=${c.refreshConnections})`, 'hand-written node:http + pg', s.refreshBaseline);
