@@ -402,7 +402,7 @@ async function explainList(userId) {
     const text = rows.map((r) => r['QUERY PLAN']).join('\n');
     out[name] = {
       plan: text,
-      indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)/g)].map((m) => m[1]))],
+      indexes: [...new Set([...text.matchAll(/(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]))],
       seqScans: [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))],
       executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1]),
     };
