@@ -31,11 +31,10 @@ class TokenLeakWatch {
 
   private async capture(response: Response) {
     let text = JSON.stringify(await response.allHeaders().catch(() => ({})));
-    try {
-      text += `\n${await response.text()}`;
-    } catch {
-      // Redirects and aborted responses have no body to read.
-    }
+    // Redirects and aborted responses have no body to read; a stream the page left behind may
+    // never finish. Whatever arrived within the time limit is checked.
+    const body = await Promise.race([response.text().catch(() => ''), new Promise<string>((r) => setTimeout(() => r(''), 5_000))]);
+    text += `\n${body}`;
     this.seen.push({ url: response.url(), text });
   }
 

@@ -9,6 +9,7 @@ import {
   dropDatabase,
   FRONTEND_DIR,
   log,
+  NODE,
   REPO_DIR,
   startBackend,
   stopChild,
@@ -25,13 +26,13 @@ function buildFrontend() {
     return;
   }
   log('building the frontend (next build)');
-  const result = spawnSync(process.execPath, [path.join(REPO_DIR, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+  const result = spawnSync(NODE, [path.join(REPO_DIR, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
     cwd: FRONTEND_DIR,
     stdio: 'inherit',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) throw new Error('next build failed');
-  const assets = spawnSync(process.execPath, [path.join(FRONTEND_DIR, 'scripts', 'standalone-assets.mjs')], { stdio: 'inherit' });
+  const assets = spawnSync(NODE, [path.join(FRONTEND_DIR, 'scripts', 'standalone-assets.mjs')], { stdio: 'inherit' });
   if (assets.status !== 0) throw new Error('copying the standalone assets failed');
 }
 
@@ -89,7 +90,7 @@ export default async function globalSetup() {
   });
 
   log(`starting the frontend on ${E2E.appUrl}`);
-  const frontend = spawn(process.execPath, [STANDALONE_SERVER], {
+  const frontend = spawn(NODE, [STANDALONE_SERVER], {
     cwd: path.dirname(STANDALONE_SERVER),
     env: {
       ...process.env,

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 
 export const FRONTEND_DIR: string;
 export const REPO_DIR: string;
+export const NODE: string;
 export const BACKEND_BUILD_DIR: string;
 export const TEST_BACKEND_ENV: Record<string, string>;
 export function log(message: string): void;

@@ -15,6 +15,9 @@ export const REPO_DIR = path.resolve(FRONTEND_DIR, '..');
 export const BACKEND_BUILD_DIR = path.join(FRONTEND_DIR, '.cache', 'backend');
 const BIN = path.join(REPO_DIR, 'node_modules', '.bin');
 
+/** The project's Node (24, from the `node` package), whatever `node` the caller's PATH found. */
+export const NODE = existsSync(path.join(BIN, 'node')) ? path.join(BIN, 'node') : process.execPath;
+
 export function log(message) {
   process.stderr.write(`[frontend-test] ${message}\n`);
 }
@@ -118,7 +121,7 @@ export const TEST_BACKEND_ENV = {
 
 /** Starts the compiled backend; resolves once /api/health answers. */
 export async function startBackend({ port, databaseUrl, env = {} }) {
-  const child = spawn(process.execPath, [path.join(BACKEND_BUILD_DIR, 'main.js')], {
+  const child = spawn(NODE, [path.join(BACKEND_BUILD_DIR, 'main.js')], {
     cwd: REPO_DIR,
     env: { ...process.env, ...TEST_BACKEND_ENV, ...env, PORT: String(port), DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],

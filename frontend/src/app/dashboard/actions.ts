@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { describeFailure, failureFrom } from '@/lib/backend/problem';
 import type { ActionState } from '@/lib/action-state';
+import { guardAction } from '@/lib/server/guard-action';
 import { backendAs, requireSession } from '@/lib/server/session';
 import { PRIORITIES, type Priority } from '@/lib/tasks';
 
@@ -38,32 +39,40 @@ function done(message: string): ActionState {
 }
 
 export async function createTask(_previous: ActionState, form: FormData): Promise<ActionState> {
-  const fields = taskFields(form);
-  if (!fields.title) return { ok: false, errors: { fields: { title: 'Give the task a title.' } } };
-  const client = await api();
-  const { title, description, priority, dueDate } = fields;
-  const { response, error } = await client.POST('/api/tasks', {
-    body: { title, priority, ...(description ? { description } : {}), ...(dueDate ? { dueDate } : {}) },
+  return guardAction(async () => {
+    const fields = taskFields(form);
+    if (!fields.title) return { ok: false, errors: { fields: { title: 'Give the task a title.' } } };
+    const client = await api();
+    const { title, description, priority, dueDate } = fields;
+    const { response, error } = await client.POST('/api/tasks', {
+      body: { title, priority, ...(description ? { description } : {}), ...(dueDate ? { dueDate } : {}) },
+    });
+    return response.ok ? done(`Added “${title}”.`) : failed(response, error);
   });
-  return response.ok ? done(`Added “${title}”.`) : failed(response, error);
 }
 
 export async function updateTask(id: string, _previous: ActionState, form: FormData): Promise<ActionState> {
-  const fields = taskFields(form);
-  if (!fields.title) return { ok: false, errors: { fields: { title: 'Give the task a title.' } } };
-  const client = await api();
-  const { response, error } = await client.PATCH('/api/tasks/{id}', { params: { path: { id } }, body: fields });
-  return response.ok ? done(`Saved “${fields.title}”.`) : failed(response, error);
+  return guardAction(async () => {
+    const fields = taskFields(form);
+    if (!fields.title) return { ok: false, errors: { fields: { title: 'Give the task a title.' } } };
+    const client = await api();
+    const { response, error } = await client.PATCH('/api/tasks/{id}', { params: { path: { id } }, body: fields });
+    return response.ok ? done(`Saved “${fields.title}”.`) : failed(response, error);
+  });
 }
 
 export async function setTaskCompleted(id: string, completed: boolean): Promise<ActionState> {
-  const client = await api();
-  const { response, error } = await client.PATCH('/api/tasks/{id}', { params: { path: { id } }, body: { completed } });
-  return response.ok ? done(completed ? 'Marked as done.' : 'Marked as not done.') : failed(response, error);
+  return guardAction(async () => {
+    const client = await api();
+    const { response, error } = await client.PATCH('/api/tasks/{id}', { params: { path: { id } }, body: { completed } });
+    return response.ok ? done(completed ? 'Marked as done.' : 'Marked as not done.') : failed(response, error);
+  });
 }
 
 export async function deleteTask(id: string): Promise<ActionState> {
-  const client = await api();
-  const { response, error } = await client.DELETE('/api/tasks/{id}', { params: { path: { id } } });
-  return response.ok || response.status === 404 ? done('Task deleted.') : failed(response, error);
+  return guardAction(async () => {
+    const client = await api();
+    const { response, error } = await client.DELETE('/api/tasks/{id}', { params: { path: { id } } });
+    return response.ok || response.status === 404 ? done('Task deleted.') : failed(response, error);
+  });
 }

@@ -11,11 +11,26 @@ export function TaskFilters({ query }: { query: TaskQuery }) {
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
+  // What the person has chosen, ahead of the server: two quick changes must not undo each other
+  // while the first one's page is still on its way.
+  const [values, setValues] = useState(query);
   const [search, setSearch] = useState(query.q);
   const lastSent = useRef(query.q);
 
+  // Navigation from elsewhere (e.g. "Clear filters") moves the controls along.
+  useEffect(() => {
+    if (pending) return;
+    setValues(query);
+    // Only a search changed elsewhere replaces the box's text; never what is being typed.
+    if (query.q !== lastSent.current) {
+      setSearch(query.q);
+      lastSent.current = query.q;
+    }
+  }, [query, pending]);
+
   function apply(change: Partial<TaskQuery>) {
-    const next = { ...query, ...change, page: 1 };
+    const next = { ...values, ...change, page: 1 };
+    setValues(next);
     startTransition(() => router.replace(`${pathname}${taskQueryString(next)}`, { scroll: false }));
   }
 
@@ -58,7 +73,7 @@ export function TaskFilters({ query }: { query: TaskQuery }) {
         <label htmlFor="filter-status" className="sr-only">
           Status
         </label>
-        <select id="filter-status" value={query.status} onChange={(e) => apply({ status: e.currentTarget.value as TaskQuery['status'] })} className={controlClass(false)}>
+        <select id="filter-status" value={values.status} onChange={(e) => apply({ status: e.currentTarget.value as TaskQuery['status'] })} className={controlClass(false)}>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABELS[s]}
@@ -70,7 +85,7 @@ export function TaskFilters({ query }: { query: TaskQuery }) {
         <label htmlFor="filter-priority" className="sr-only">
           Priority
         </label>
-        <select id="filter-priority" value={query.priority} onChange={(e) => apply({ priority: e.currentTarget.value as TaskQuery['priority'] })} className={controlClass(false)}>
+        <select id="filter-priority" value={values.priority} onChange={(e) => apply({ priority: e.currentTarget.value as TaskQuery['priority'] })} className={controlClass(false)}>
           <option value="all">Any priority</option>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
@@ -83,7 +98,7 @@ export function TaskFilters({ query }: { query: TaskQuery }) {
         <label htmlFor="filter-sort" className="sr-only">
           Sort by
         </label>
-        <select id="filter-sort" value={query.sort} onChange={(e) => apply({ sort: e.currentTarget.value as TaskQuery['sort'] })} className={controlClass(false)}>
+        <select id="filter-sort" value={values.sort} onChange={(e) => apply({ sort: e.currentTarget.value as TaskQuery['sort'] })} className={controlClass(false)}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
