@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fetchDocument, typesFor, TYPES_PATH } from './lib/openapi-types.mjs';
-import { adminDatabaseUrl, buildBackend, createDatabase, dropDatabase, log, startBackend, stopEmbeddedPostgres } from './lib/backend-process.mjs';
+import { adminDatabaseUrl, buildBackend, createDatabase, dropDatabase, freePort, log, startBackend, stopEmbeddedPostgres } from './lib/backend-process.mjs';
 
 const urlFlag = process.argv.indexOf('--url');
 const runningUrl = urlFlag > -1 ? process.argv[urlFlag + 1] : undefined;
@@ -15,7 +15,7 @@ async function documentFromBootedBackend() {
   buildBackend();
   const admin = await adminDatabaseUrl();
   const database = `fe_openapi_${process.pid}`;
-  const backend = await startBackend({ port: 18090, databaseUrl: await createDatabase(admin, database) });
+  const backend = await startBackend({ port: await freePort(), databaseUrl: await createDatabase(admin, database) });
   try {
     return await fetchDocument(backend.url);
   } finally {

@@ -6,6 +6,7 @@ export const NODE: string;
 export const BACKEND_BUILD_DIR: string;
 export const TEST_BACKEND_ENV: Record<string, string>;
 export function log(message: string): void;
+export function freePort(): Promise<number>;
 export function buildBackend(): void;
 export function adminDatabaseUrl(): Promise<string>;
 export function stopEmbeddedPostgres(): Promise<void>;

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,6 +18,22 @@ const BIN = path.join(REPO_DIR, 'node_modules', '.bin');
 
 /** The project's Node (24, from the `node` package), whatever `node` the caller's PATH found. */
 export const NODE = existsSync(path.join(BIN, 'node')) ? path.join(BIN, 'node') : process.execPath;
+
+/**
+ * A port nobody listens on right now. Fixed ports would collide when two checkouts run their
+ * suites at once on one machine (a CI copy beside a developer's run).
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export function log(message) {
   process.stderr.write(`[frontend-test] ${message}\n`);
