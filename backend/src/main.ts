@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './database/embedded-postgres.js';
+import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -25,6 +25,9 @@ async function bootstrap(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
     process.stderr.write(`DATABASE_URL is not set: starting an embedded PostgreSQL in ${config.embeddedPostgresDir}\n`);
+    // Loaded only here: the package (a dev dependency, absent from production images) installs
+    // exit hooks of its own that would turn a clean SIGTERM exit into 143.
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
     embedded = await startEmbeddedPostgres({ dataDir: config.embeddedPostgresDir });
     databaseUrl = embedded.url;
   }
