@@ -105,8 +105,8 @@ export class ${migrationClass} implements MigrationInterface {
 }
 `,
   [`src/${n.plural}/dto/${n.kebab}.dto.ts`]: `import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { PaginationQuery } from '../../common/pagination.js';
 import type { ${n.Pascal} } from '../${n.kebab}.entity.js';
 
 export class ${n.Pascal}Response {
@@ -158,23 +158,7 @@ export class Update${n.Pascal}Dto {
   description?: string | null;
 }
 
-export class List${n.Plurals}Query {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-}
+export class List${n.Plurals}Query extends PaginationQuery {}
 
 export class ${n.Pascal}ListResponse {
   @ApiProperty({ type: [${n.Pascal}Response] }) items: ${n.Pascal}Response[];

@@ -88,7 +88,7 @@ describe('Admin audit trail and bootstrap', () => {
 
     it('lists the user’s events newest first: register, login success and failure, logout, role change, disabling', async () => {
       const res = await events({ userId: user.id }).expect(200);
-      expect(res.body).toMatchObject({ total: EXPECTED.length, limit: 50, offset: 0 });
+      expect(res.body).toMatchObject({ total: EXPECTED.length, limit: 20, offset: 0 });
       const list = res.body.events as AuthEventBody[];
       expect(list.map((e) => e.type)).toEqual(EXPECTED);
       for (const e of list) {
@@ -130,7 +130,7 @@ describe('Admin audit trail and bootstrap', () => {
       expect(one.body.events[0]).toMatchObject({ type: 'role_changed', userId: user.id });
 
       const none = await events({ userId: user.id, type: 'password_reset' }).expect(200);
-      expect(none.body).toEqual({ events: [], total: 0, limit: 50, offset: 0 });
+      expect(none.body).toEqual({ events: [], total: 0, limit: 20, offset: 0 });
     });
 
     it('paginates with limit and offset', async () => {

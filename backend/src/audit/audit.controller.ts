@@ -1,31 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Repository } from 'typeorm';
 import { Roles } from '../common/decorators/roles.decorator.js';
 import { ApiProblems } from '../common/openapi.js';
+import { PaginationQuery } from '../common/pagination.js';
 import { AUTH_EVENT_TYPES, AuthEvent, type AuthEventType } from './auth-event.entity.js';
 
-export class ListAuthEventsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  // Unbounded, 1e20 passed @IsInt and overflowed PostgreSQL's bigint OFFSET: a 500, not a 422.
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
+export class ListAuthEventsQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()

@@ -1,15 +1,9 @@
+import { PaginationQuery } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsCalendarDate, ToBoolean } from '../../common/validators.js';
 import { PRIORITIES, type Priority } from '../task.entity.js';
 
-/**
- * PostgreSQL text cannot hold U+0000: without this check a NUL in a title, description or search
- * reached the driver and came back as a 500 instead of a 422.
- */
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = (field: string) => Matches(NO_NUL, { message: `${field} must not contain NUL characters` });
 
 export const TASK_SORTS = ['createdAt', '-createdAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
@@ -30,14 +24,12 @@ export class CreateTaskDto {
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
   @MaxLength(200)
-  @noNul('title')
   title: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
-  @noNul('description')
   description?: string | null;
 
   @ApiPropertyOptional({ default: false })
@@ -66,14 +58,12 @@ export class UpdateTaskDto {
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
   @MaxLength(200)
-  @noNul('title')
   title?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
-  @noNul('description')
   description?: string | null;
 
   @ApiPropertyOptional()
@@ -92,24 +82,7 @@ export class UpdateTaskDto {
   dueDate?: string | null;
 }
 
-export class ListTasksQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  // Unbounded, 1e20 passed @IsInt and overflowed PostgreSQL's bigint OFFSET: a 500, not a 422.
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
+export class ListTasksQuery extends PaginationQuery {
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @ToBoolean()
@@ -125,7 +98,6 @@ export class ListTasksQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @noNul('q')
   q?: string;
 
   @ApiPropertyOptional({ enum: TASK_SORTS, default: '-createdAt' })

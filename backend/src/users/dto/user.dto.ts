@@ -1,11 +1,9 @@
+import { PaginationQuery } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { NormalizeEmail, Trim } from '../../common/validators.js';
 import { ROLES, type PublicUser, type Role } from '../user.entity.js';
 
-/** PostgreSQL text cannot hold U+0000: a NUL in a name or search reached the driver as a 500, not a 422. */
-const NO_NUL = /^[^\u0000]*$/;
 
 export class UserResponse {
   @ApiProperty({ format: 'uuid' })
@@ -50,7 +48,6 @@ export class UpdateMeDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
-  @Matches(NO_NUL, { message: 'name must not contain NUL characters' })
   name?: string | null;
 
   @ApiPropertyOptional({ example: 'ada@example.com' })
@@ -84,29 +81,11 @@ export class AdminUpdateUserDto {
   isActive?: boolean;
 }
 
-export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  // Unbounded, 1e20 passed @IsInt and overflowed PostgreSQL's bigint OFFSET: a 500, not a 422.
-  @Max(Number.MAX_SAFE_INTEGER)
-  offset: number = 0;
-
+export class ListUsersQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of email or name', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(NO_NUL, { message: 'q must not contain NUL characters' })
   q?: string;
 }
 
