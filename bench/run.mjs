@@ -124,7 +124,10 @@ async function main() {
   } else {
     backendEnv.RUN_MIGRATIONS = 'true';
   }
-  const nodeFlags = [];
+  // Run the backend the way `npm start` does: node flags in backend's start script (heap sizing,
+  // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
+  const nodeFlags = backendNodeFlags(backendPkg.scripts?.start);
+  if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
   if (flag('profile')) {
     mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`);
@@ -138,6 +141,7 @@ async function main() {
   });
 
   results0.backendIdleRssMiB = rssKiBNow(backend.pid);
+  results0.backendNodeFlags = nodeFlags;
 
   // ---- seed: 10 probe users × 100 tasks = 10³ rows -------------------------------------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
@@ -185,7 +189,7 @@ async function main() {
     hash: await startBaseline('hash', 'hash.mjs'),
   };
 
-  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 5. scaling at 10³ -----------------------------------------------------------------------
@@ -435,6 +439,12 @@ async function bulkSeed(insert) {
 // ---- helpers ---------------------------------------------------------------------------------
 
 const rssKiBNow = (pid) => (rssKiB(pid) ?? 0) / 1024;
+
+function backendNodeFlags(startScript) {
+  if (process.env.BENCH_BACKEND_NODE_FLAGS !== undefined) return process.env.BENCH_BACKEND_NODE_FLAGS.split(/\s+/).filter(Boolean);
+  const m = /(?:^|\s)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
 
 function expressModulesDir() {
   for (const dir of [process.env.BENCH_EXPRESS_MODULES_DIR, BACKEND_DIR].filter(Boolean)) {
