@@ -101,6 +101,7 @@ export default async function globalSetup() {
       BACKEND_URL: E2E.backendUrl,
       BETTER_AUTH_URL: E2E.appUrl,
       BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdefghijklmnop',
+      DATABASE_POOL_SIZE: '5',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

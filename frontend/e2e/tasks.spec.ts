@@ -74,6 +74,10 @@ test('create, edit, complete, filter, search, sort and delete tasks', async ({ p
   await expect(list(page).getByTestId('task').first()).toHaveAttribute('data-task-title', 'Book flights');
   await expect(list(page).getByTestId('task').last()).toHaveAttribute('data-task-title', 'Write the quarterly report');
   await screenshot(page, 'dashboard');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(list(page).getByTestId('task')).toHaveCount(3);
+  await screenshot(page, 'dashboard-mobile');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Delete, after confirming.
   await list(page).getByRole('button', { name: 'Delete “Book flights”' }).click();

@@ -75,7 +75,8 @@ export interface TestApp extends AppAuth {
 
 /** A Better Auth instance as the app builds it, on the test database, talking to `backendUrl`. */
 export async function makeApp(backendUrl = BACKEND_URL): Promise<TestApp> {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+  // Small pools: the PostgreSQL server is shared with other suites running at the same time.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   const app = createAuth({
     pool,
     schema: SCHEMA,

@@ -130,6 +130,8 @@ export const TEST_BACKEND_ENV = {
   THROTTLE_LIMIT: '10000',
   AUTH_THROTTLE_LIMIT: '10000',
   LOGIN_MAX_FAILURES: '5',
+  // The PostgreSQL server may be shared with other suites: stay well inside its max_connections.
+  DATABASE_POOL_SIZE: '5',
   // Cheap hashing: the tests sign in many times on a 2-core machine.
   ARGON2_MEMORY_KIB: '19456',
   ARGON2_TIME_COST: '2',

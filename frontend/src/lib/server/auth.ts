@@ -14,7 +14,7 @@ const holder = globalThis as typeof globalThis & { __appAuth?: AppAuth };
 export function appAuth(): AppAuth {
   if (!holder.__appAuth) {
     const config = loadConfig();
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, idleTimeoutMillis: 30_000 });
     pool.on('error', (error) => console.error('PostgreSQL pool error:', error.message));
     holder.__appAuth = createAuth({
       pool,

@@ -7,6 +7,8 @@ export interface ServerConfig {
   /** Better Auth's tables live in this schema of the backend's database. */
   authSchema: string;
   trustedProxies: string[];
+  /** Connections this server may hold open (DATABASE_POOL_SIZE, default 10). */
+  poolSize: number;
   /** Further origins allowed to call the auth routes (BETTER_AUTH_TRUSTED_ORIGINS, comma-separated). */
   trustedOrigins: string[];
   production: boolean;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl,
     authSchema: env.BETTER_AUTH_SCHEMA ?? 'better_auth',
     trustedProxies: list(env.TRUSTED_PROXIES),
+    poolSize: Math.max(2, Number.parseInt(env.DATABASE_POOL_SIZE ?? '10', 10) || 10),
     trustedOrigins: list(env.BETTER_AUTH_TRUSTED_ORIGINS),
     production,
   };
