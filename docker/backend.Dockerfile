@@ -12,10 +12,12 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY backend/package.json backend/
-# Install scripts stay off: argon2 ships prebuilt binaries that node-gyp-build finds at run time,
-# and nothing else in the tree needs a script to work.
+# TypeScript is a devDependency of the repository root, shared by the workspaces: hence
+# --include-workspace-root. Install scripts stay off: argon2 ships prebuilt binaries that
+# node-gyp-build finds at run time, and the root's `node` package (whose script would fetch a second
+# Node binary) then only leaves a dangling bin link that PATH lookup skips.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --workspace backend --ignore-scripts --no-audit --no-fund
+    npm ci --workspace backend --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY backend/tsconfig.json backend/tsconfig.build.json backend/
 COPY backend/src backend/src
 RUN npm run build --workspace backend

@@ -11,8 +11,11 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json .npmrc ./
 COPY frontend/package.json frontend/
+# TypeScript comes from the repository root's devDependencies (--include-workspace-root): without it
+# `next build` stops to `npm install typescript` by itself. No install script is needed (sharp and
+# SWC are prebuilt optional packages).
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --workspace frontend --ignore-scripts --no-audit --no-fund
+    npm ci --workspace frontend --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY frontend/ frontend/
 # `public/` is optional in a Next.js app but the runtime stage copies it unconditionally.
 RUN mkdir -p frontend/public && npm run build --workspace frontend

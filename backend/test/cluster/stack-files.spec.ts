@@ -328,6 +328,21 @@ describe('Dockerfiles', () => {
     expect(runtime.instructions.find((i) => i.keyword === 'USER')!.args).toBe('node');
   });
 
+  it('install what the build needs: TypeScript from the repository root when a workspace does not declare it', () => {
+    const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    for (const [name, df] of [['backend', backend], ['frontend', frontend]] as const) {
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, name, 'package.json'), 'utf8'));
+      const install = stageByName(df, 'build').instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))!;
+      expect(install.args).toContain(`--workspace ${name}`);
+      const declared = Boolean(pkg.devDependencies?.typescript ?? pkg.dependencies?.typescript);
+      if (!declared) {
+        expect(rootPkg.devDependencies.typescript).toBeDefined();
+        expect({ name, includesRoot: install.args.includes('--include-workspace-root') }).toEqual({ name, includesRoot: true });
+      }
+      expect(stageByName(df, 'build').instructions.some((i) => i.keyword === 'RUN' && i.args.includes(`npm run build --workspace ${name}`))).toBe(true);
+    }
+  });
+
   it('keep the build context to what each image needs (no node_modules, builds, .env or .git)', () => {
     for (const name of ['backend', 'frontend']) {
       const ignore = readFileSync(join(DOCKER_DIR, `${name}.Dockerfile.dockerignore`), 'utf8')
