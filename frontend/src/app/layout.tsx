@@ -30,7 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">
                 ✓
               </span>
-              Tasks
+              <span className="sr-only sm:not-sr-only">Tasks</span>
             </Link>
             {current ? (
               <div className="flex items-center gap-1 sm:gap-2">
