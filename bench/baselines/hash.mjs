@@ -38,3 +38,6 @@ http
     });
   })
   .listen(Number(process.env.PORT), '127.0.0.1');
+
+// A clean exit on SIGTERM lets `node --cpu-prof` write its profile when the runner stops us.
+process.on('SIGTERM', () => process.exit(0));

@@ -47,3 +47,6 @@ http
     handle(req, res).catch(() => send(res, 500, '{"status":500}'));
   })
   .listen(Number(process.env.PORT), '127.0.0.1');
+
+// A clean exit on SIGTERM lets `node --cpu-prof` write its profile when the runner stops us.
+process.on('SIGTERM', () => process.exit(0));
