@@ -172,6 +172,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('passes the frontend only variables its server config reads', () => {
+    const source = readFileSync(join(REPO_ROOT, 'frontend/src/lib/server/config.ts'), 'utf8');
+    const known = new Set([...source.matchAll(/\benv\.([A-Z0-9_]+)/g)].map((m) => m[1]));
+    const env = serviceEnvironment(services.frontend);
+    for (const key of Object.keys(env)) expect({ key, known: known.has(key) }).toEqual({ key, known: true });
+    for (const key of ['DATABASE_URL', 'BETTER_AUTH_SECRET', 'BETTER_AUTH_URL', 'BACKEND_URL', 'TRUSTED_PROXIES']) expect(env[key]).toBeTruthy();
+  });
+
   it('trusts X-Forwarded-For exactly from the stack network: TRUST_PROXY (backend) and TRUSTED_PROXIES (frontend) equal its subnet', () => {
     for (const subnet of [undefined, '10.211.7.0/24']) {
       const env = filledEnv(subnet ? { STACK_SUBNET: subnet } : {});
