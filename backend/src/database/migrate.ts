@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source.js';
 
 /**
@@ -8,9 +7,10 @@ import { dataSourceOptions } from './data-source.js';
  * compose one-shot service), so that N instances starting together never race to migrate.
  */
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, ENVIRONMENT: process.env.ENVIRONMENT ?? 'production', JWT_SECRET_KEY: process.env.JWT_SECRET_KEY ?? 'x'.repeat(64), SMTP_URL: process.env.SMTP_URL ?? 'smtp://unused' });
-  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run migrations']);
-  const dataSource = new DataSource(dataSourceOptions(config.databaseUrl, 1));
+  // Only the database matters here: migrating needs no JWT key, mail server or the rest of the config.
+  const url = process.env.DATABASE_URL?.trim();
+  if (!url || !/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL (a postgres:// URL) is required to run migrations');
+  const dataSource = new DataSource(dataSourceOptions(url, 1));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

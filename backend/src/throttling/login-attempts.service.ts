@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { PinoLogger } from 'nestjs-pino';
 import { Clock } from '../common/clock.js';
 import { tooManyRequests } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { REDIS } from './redis.provider.js';
+import { REDIS, REDIS_CIRCUIT, type RedisCircuit } from './redis.provider.js';
 
 /**
  * Failed logins per (account, client IP) pair. Keyed on the pair, so an attacker hammering one
@@ -17,12 +16,11 @@ export class LoginAttemptsService {
   private readonly memory = new Map<string, { count: number; resetAt: number }>();
   private readonly windowMs: number;
   private readonly max: number;
-  private lastWarning = 0;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
-    private readonly logger: PinoLogger,
+    @Inject(REDIS_CIRCUIT) private readonly circuit: RedisCircuit,
     @Optional() @Inject(REDIS) private readonly redis?: Redis,
   ) {
     this.windowMs = config.throttle.ttlSeconds * 1000;
@@ -38,12 +36,12 @@ export class LoginAttemptsService {
 
   async recordFailure(email: string, ip: string): Promise<void> {
     const key = this.key(email, ip);
-    if (this.redis) {
+    if (this.redis && this.circuit.closed) {
       try {
         await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').exec();
         return;
       } catch (error) {
-        this.warn(error);
+        this.circuit.failed(error);
       }
     }
     const now = this.clock.now().getTime();
@@ -56,16 +54,16 @@ export class LoginAttemptsService {
   async reset(email: string, ip: string): Promise<void> {
     const key = this.key(email, ip);
     this.memory.delete(key);
-    if (this.redis) await this.redis.del(key).catch((error: unknown) => this.warn(error));
+    if (this.redis && this.circuit.closed) await this.redis.del(key).catch((error: unknown) => this.circuit.failed(error));
   }
 
   private async read(key: string): Promise<{ count: number; retryAfterMs: number }> {
-    if (this.redis) {
+    if (this.redis && this.circuit.closed) {
       try {
         const [[, count], [, ttl]] = (await this.redis.multi().get(key).pttl(key).exec()) as [[unknown, string | null], [unknown, number]];
         return { count: Number(count ?? 0), retryAfterMs: Math.max(0, ttl) };
       } catch (error) {
-        this.warn(error);
+        this.circuit.failed(error);
       }
     }
     const now = this.clock.now().getTime();
@@ -82,12 +80,5 @@ export class LoginAttemptsService {
   private sweep(now: number): void {
     if (this.memory.size < 10_000) return;
     for (const [key, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(key);
-  }
-
-  private warn(error: unknown): void {
-    const now = Date.now();
-    if (now - this.lastWarning < 10_000) return;
-    this.lastWarning = now;
-    this.logger.error({ err: { message: (error as Error)?.message } }, 'Redis unavailable: failed-login counters are kept per instance until it returns');
   }
 }

@@ -14,6 +14,8 @@ export async function createRedis(config: AppConfig, onError: (message: string) 
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    // A Redis that accepts connections but answers nothing must not hang requests either.
+    commandTimeout: 250,
     lazyConnect: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
@@ -28,3 +30,31 @@ export async function createRedis(config: AppConfig, onError: (message: string) 
   }
   return redis;
 }
+
+/**
+ * Shared by everything that counts in Redis: after a failure, Redis is skipped for a few seconds
+ * (callers use their in-memory fallback), so an unreachable or frozen Redis costs one timeout per
+ * interval instead of one per request; and the degradation is logged at most once per interval.
+ */
+export class RedisCircuit {
+  private openUntil = 0;
+
+  constructor(
+    private readonly onError: (message: string) => void,
+    private readonly cooldownMs = 5000,
+  ) {}
+
+  get closed(): boolean {
+    return Date.now() >= this.openUntil;
+  }
+
+  failed(error: unknown): void {
+    const now = Date.now();
+    if (now >= this.openUntil) {
+      this.onError(`Redis unavailable (${(error as Error)?.message}): rate limits and failed-login counters are kept per instance until it answers`);
+    }
+    this.openUntil = now + this.cooldownMs;
+  }
+}
+
+export const REDIS_CIRCUIT = Symbol('REDIS_CIRCUIT');

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
-import { createRedis, REDIS } from './redis.provider.js';
+import { createRedis, REDIS, REDIS_CIRCUIT, RedisCircuit } from './redis.provider.js';
 import { ResilientThrottlerStorage } from './resilient-storage.js';
 
 /** Registered route patterns under /api/auth get the stricter limit, whatever the request's spelling. */
@@ -18,8 +18,8 @@ function isAuthRoute(request: FastifyRequest): boolean {
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, PinoLogger, { token: REDIS, optional: true }],
-      useFactory: (config: AppConfig, logger: PinoLogger, redis?: Redis) => ({
+      inject: [APP_CONFIG, REDIS_CIRCUIT, { token: REDIS, optional: true }],
+      useFactory: (config: AppConfig, circuit: RedisCircuit, redis?: Redis) => ({
         throttlers: [
           { name: 'default', limit: config.throttle.limit, ttl: config.throttle.ttlSeconds * 1000 },
           {
@@ -29,7 +29,7 @@ function isAuthRoute(request: FastifyRequest): boolean {
             skipIf: (context) => !isAuthRoute(context.switchToHttp().getRequest<FastifyRequest>()),
           },
         ],
-        storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new ThrottlerStorageService(), logger),
+        storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new ThrottlerStorageService(), circuit),
       }),
     }),
   ],
@@ -39,9 +39,10 @@ function isAuthRoute(request: FastifyRequest): boolean {
       inject: [APP_CONFIG, PinoLogger],
       useFactory: (config: AppConfig, logger: PinoLogger) => createRedis(config, (message) => logger.error(message)),
     },
+    { provide: REDIS_CIRCUIT, inject: [PinoLogger], useFactory: (logger: PinoLogger) => new RedisCircuit((message) => logger.error(message)) },
     LoginAttemptsService,
   ],
-  exports: [REDIS, LoginAttemptsService],
+  exports: [REDIS, REDIS_CIRCUIT, LoginAttemptsService],
 })
 export class ThrottlingModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
