@@ -48,7 +48,8 @@ if (!env.DATABASE_URL) {
 
 const children = [];
 function run(name, args) {
-  const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // A process group of its own, so that stopping it stops npm's grandchildren (nest, next) too.
+  const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   const prefix = `[${name}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
@@ -74,7 +75,13 @@ let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   await new Promise((r) => setTimeout(r, 1500));
   await embedded?.stop();
   process.exit(code);
