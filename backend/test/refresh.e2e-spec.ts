@@ -154,6 +154,16 @@ describe('Access tokens that must be refused', () => {
     await me(sign(validClaims())).expect(200);
   });
 
+  it('says invalid_token (RFC 6750) for a presented bad token, and only Bearer when none was sent', async () => {
+    const bad = await me(`${user.accessToken}x`).expect(401);
+    expect(bad.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    const none = await t.http().get('/api/auth/me').expect(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer');
+    // A wrong password is not a token problem: the client must not refresh and retry.
+    const wrong = await user.agent.post('/api/auth/change-password').send({ currentPassword: 'not-the-password', newPassword: 'whatever-123' }).expect(401);
+    expect(wrong.headers['www-authenticate']).toBe('Bearer');
+  });
+
   it('refuses alg=none', async () => {
     await me(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(validClaims())}.`).expect(401);
   });

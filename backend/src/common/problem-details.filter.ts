@@ -65,7 +65,7 @@ export function renderProblem(error: unknown, instance?: string): Rendered {
     headers['Retry-After'] = '5';
   }
 
-  if (status === HttpStatus.UNAUTHORIZED) headers['WWW-Authenticate'] = 'Bearer';
+  if (status === HttpStatus.UNAUTHORIZED) headers['WWW-Authenticate'] ??= 'Bearer';
   const problem: ProblemDetails = {
     type: 'about:blank',
     title: titleFor(status),

@@ -14,7 +14,7 @@ export class RegisterDto {
   @IsPassword()
   password: string;
 
-  @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Ada Lovelace', maxLength: 100, nullable: true })
   @IsOptional()
   @Trim()
   @IsString()

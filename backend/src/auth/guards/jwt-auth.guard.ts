@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
-import { forbidden, unauthorized } from '../../common/problem.js';
+import { forbidden, ProblemException, unauthorized } from '../../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import { extractAccessToken } from '../access-token.js';
@@ -43,9 +43,12 @@ export class JwtAuthGuard implements CanActivate {
     this.assertNotCrossSite(request);
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const token = extractAccessToken(request);
-    const claims = token === undefined ? undefined : this.tokens.verifyAccessToken(token);
+    if (token === undefined) throw unauthorized(NOT_AUTHENTICATED);
+    const claims = this.tokens.verifyAccessToken(token);
     const user = claims && (await this.sessions.findActivePrincipal(claims.sub, claims.sid));
-    if (!user) throw unauthorized(NOT_AUTHENTICATED);
+    // RFC 6750: a presented token that is bad, expired or revoked is `invalid_token`, which tells a
+    // client to refresh; a wrong password elsewhere is a plain 401 and must not trigger that.
+    if (!user) throw new ProblemException(401, NOT_AUTHENTICATED, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     request.user = user;
     return true;
   }

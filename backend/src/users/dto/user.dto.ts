@@ -42,7 +42,7 @@ export function toUserResponse(user: PublicUser): UserResponse {
 }
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true })
   @IsOptional()
   @Trim()
   @IsString()

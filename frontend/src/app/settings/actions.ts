@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { ActionState } from '@/lib/action-state';
 import { guardAction } from '@/lib/server/guard-action';
-import type { Schemas, WithStringName } from '@/lib/backend/client';
+import type { Schemas } from '@/lib/backend/client';
 import { describeFailure, failureFrom } from '@/lib/backend/problem';
 import { deleteLocalUser, endLocalSessions, signOutHere, syncLocalUser } from '@/lib/server/local-auth';
 import { backendAs, requireSession } from '@/lib/server/session';
@@ -32,7 +32,7 @@ export async function updateProfile(_previous: ActionState, form: FormData): Pro
     if (!email) return { ok: false, errors: { fields: { email: 'Enter your email address.' } } };
     const { api } = await signedIn();
     const { data, response, error } = await api.PATCH('/api/users/me', {
-      body: { name: name || null, email } satisfies WithStringName<Schemas['UpdateMeDto']> as Schemas['UpdateMeDto'],
+      body: { name: name || null, email } satisfies Schemas['UpdateMeDto'],
     });
     if (!data) {
       return {

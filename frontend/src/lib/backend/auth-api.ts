@@ -1,4 +1,4 @@
-import { createBackendClient, type Schemas, type WithStringName } from './client.ts';
+import { createBackendClient, type Schemas } from './client.ts';
 import type { ForwardedClient } from './forward.ts';
 import { failureFrom, type BackendFailure } from './problem.ts';
 
@@ -90,7 +90,7 @@ export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: num
 
     async register(input, client) {
       const api = createBackendClient({ ...base, client });
-      const result = await api.POST('/api/auth/register', { body: input as WithStringName<Schemas['RegisterDto']> as Schemas['RegisterDto'] }).catch(unavailable);
+      const result = await api.POST('/api/auth/register', { body: input }).catch(unavailable);
       if (result.response.status >= 500) unavailable(`status ${result.response.status}`);
       if (!result.data) return { ok: false, failure: failureFrom(result.response, result.error) };
       const tokens = tokensFromSetCookie(result.response.headers);

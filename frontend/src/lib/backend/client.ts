@@ -5,13 +5,6 @@ import { forwardedHeaders, type ForwardedClient } from './forward.ts';
 export type BackendClient = ReturnType<typeof createClient<paths>>;
 export type Schemas = components['schemas'];
 
-/**
- * The backend's document currently types the optional `name` of RegisterDto/UpdateMeDto as an
- * object (a missing `type: String` on a nullable property); it is a string. Remove this once the
- * regenerated types say so — the compiler will point at every use.
- */
-export type WithStringName<T> = Omit<T, 'name'> & { name?: string | null };
-
 export interface BackendClientOptions {
   baseUrl: string;
   /** A fixed bearer token (used for the backend's own auth routes). */

@@ -465,7 +465,7 @@ export interface components {
             /** @example ada@example.com */
             email: string;
             /** @example Ada Lovelace */
-            name?: Record<string, never> | null;
+            name?: string | null;
             /**
              * @description 8–128 characters, any Unicode
              * @example correct horse battery staple
@@ -539,7 +539,7 @@ export interface components {
         UpdateMeDto: {
             /** @example ada@example.com */
             email?: string;
-            name?: Record<string, never> | null;
+            name?: string | null;
         };
         UpdateTaskDto: {
             completed?: boolean;
