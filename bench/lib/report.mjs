@@ -84,6 +84,14 @@ function planRows(r) {
   }));
 }
 
+function loginPlans(r) {
+  const plans = r.lookupPlans ?? [];
+  if (plans.length === 0) return '';
+  return `\n## Lookups of the login path (sampled from pg_stat_activity, planned with sequential scans disabled)\n\n${plans
+    .map((p) => `- ${p.seqScans.length ? `**Seq Scan on ${p.seqScans.join(', ')}: no usable index**` : `index ${p.indexes.join(', ')}`} — \`${p.query.length > 160 ? `${p.query.slice(0, 157)}…` : p.query}\``)
+    .join('\n')}\n`;
+}
+
 function machine(r) {
   const m = r.meta;
   return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
@@ -115,7 +123,7 @@ Request errors in the whole run: ${r.summary.errors}.
 ## Query plans of the task list (EXPLAIN ANALYZE, a 100-task user)
 
 ${mdTable([['rows', 'rows in tasks'], ['session', 'session-active check'], ['page', 'task page + count']], planRows(r))}
-`;
+${loginPlans(r)}`;
 }
 
 export function renderTable(r) {
