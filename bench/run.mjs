@@ -22,6 +22,12 @@ import {
   BACKEND_DIR, BENCH_DIR, freePort, importFromBackend, ROOT_DIR, run, sleep, startProcess, stopProcess, waitForHttp,
 } from './lib/util.mjs';
 
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  // The native modules (argon2) are built for the Node 24 that `npm run` puts first on PATH.
+  process.stderr.write(`bench: Node ${process.version} is too old; run it as \`npm run bench\` (Node 24 from node_modules/.bin)\n`);
+  process.exit(1);
+}
+
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const opt = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
