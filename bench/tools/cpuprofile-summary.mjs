@@ -1,12 +1,13 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --profile`): self time by function and by
 // package, and inclusive time of chosen frames — enough to find what a hot path spends on.
-// Usage: node bench/tools/cpuprofile-summary.mjs <file.cpuprofile> [top=25] [skip-seconds=0]
-// (skip-seconds leaves out the start-up, so only the time under load is counted; idle is dropped.)
+// Usage: node bench/tools/cpuprofile-summary.mjs <file.cpuprofile> [top=25] [from-seconds=0] [to-seconds]
+// (the window leaves out start-up and shutdown, so only the time under load is counted; idle is dropped.)
 import { readFileSync } from 'node:fs';
 
-const [file, topArg, skipArg] = process.argv.slice(2);
+const [file, topArg, skipArg, toArg] = process.argv.slice(2);
 const top = Number(topArg ?? 25);
 const skipUs = Number(skipArg ?? 0) * 1e6;
+const toUs = toArg === undefined ? Infinity : Number(toArg) * 1e6;
 const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map();
@@ -17,7 +18,7 @@ let t = 0;
 let total = 0;
 prof.samples.forEach((id, i) => {
   t += prof.timeDeltas[i];
-  if (t < skipUs || byId.get(id).callFrame.functionName === '(idle)') return;
+  if (t < skipUs || t > toUs || byId.get(id).callFrame.functionName === '(idle)') return;
   selfTicks.set(id, (selfTicks.get(id) ?? 0) + 1);
   total++;
 });
@@ -51,7 +52,7 @@ const show = (title, m) => {
   console.log(`\n${title}`);
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(t)}  ${k}`);
 };
-console.log(`${file}: ${total} busy samples (idle and the first ${skipUs / 1e6} s left out)`);
+console.log(`${file}: ${total} busy samples in [${skipUs / 1e6} s, ${toUs / 1e6} s] (idle left out)`);
 show('self time by package', pkgSelf);
 show('inclusive time by package', pkgIncl);
 show('self time by function', fnSelf);
