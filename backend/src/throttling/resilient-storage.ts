@@ -1,4 +1,4 @@
-import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface.js';
 import type { RedisCircuit } from './redis.provider.js';
 
@@ -12,7 +12,7 @@ import type { RedisCircuit } from './redis.provider.js';
 export class ResilientThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly primary: ThrottlerStorage | undefined,
-    private readonly fallback: ThrottlerStorageService,
+    private readonly fallback: ThrottlerStorage,
     private readonly circuit: RedisCircuit,
   ) {}
 

@@ -1,12 +1,13 @@
 import { Global, Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
 import { createRedis, REDIS, REDIS_CIRCUIT, RedisCircuit } from './redis.provider.js';
+import { MemoryThrottlerStorage } from './memory-storage.js';
 import { ResilientThrottlerStorage } from './resilient-storage.js';
 
 /** Registered route patterns under /api/auth get the stricter limit, whatever the request's spelling. */
@@ -29,7 +30,7 @@ function isAuthRoute(request: FastifyRequest): boolean {
             skipIf: (context) => !isAuthRoute(context.switchToHttp().getRequest<FastifyRequest>()),
           },
         ],
-        storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new ThrottlerStorageService(), circuit),
+        storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new MemoryThrottlerStorage(), circuit),
       }),
     }),
   ],
