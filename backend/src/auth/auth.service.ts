@@ -47,8 +47,10 @@ export class AuthService {
   }
 
   async register(input: { email: string; password: string; name?: string | null }, meta: ClientMeta): Promise<SignedIn> {
+    const { password, ...profile } = input;
+    const passwordHash = await this.passwords.hash(password);
     return this.dataSource.transaction(async (em) => {
-      const user = await this.users.create(input, em);
+      const user = await this.users.insert({ ...profile, passwordHash }, em);
       const tokens = await this.sessions.create(user, meta, em);
       await this.audit.record('register', { userId: user.id, sessionId: tokens.sessionId, meta }, em);
       return { user, tokens };
@@ -75,7 +77,7 @@ export class AuthService {
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
       // The cost parameters changed since this hash was made; the plaintext is at hand only now.
-      await this.users.setPassword(user.id, password);
+      await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
     }
     await this.attempts.reset(email, ip);
     const tokens = await this.sessions.create(user, meta);
@@ -121,8 +123,9 @@ export class AuthService {
       await this.attempts.recordFailure(caller.email, ip);
       throw unauthorized('The current password is incorrect.');
     }
+    const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      await this.users.setPassword(user.id, newPassword, em);
+      await this.users.setPasswordHash(user.id, passwordHash, em);
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);
     });
@@ -162,6 +165,8 @@ export class AuthService {
   /** Spends a reset token (single use, one hour), sets the password, and ends every session. */
   async resetPassword(token: string, newPassword: string, meta: ClientMeta): Promise<void> {
     const now = this.clock.now();
+    // Hashed before the row lock is taken (and for invalid tokens too, which keeps timing uniform).
+    const passwordHash = await this.passwords.hash(newPassword);
     const userId = await this.dataSource.transaction(async (em) => {
       const [row] = (await em.query(
         `SELECT t.id, t.user_id, t.expires_at, t.used_at, u.is_active FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
@@ -171,7 +176,7 @@ export class AuthService {
       if (!row || row.used_at !== null || row.expires_at <= now || !row.is_active) return undefined;
       // Every outstanding link of this user dies with the one used.
       await em.query(`UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [row.user_id, now]);
-      await this.users.setPassword(row.user_id, newPassword, em);
+      await this.users.setPasswordHash(row.user_id, passwordHash, em);
       const revoked = await this.sessions.revokeAllForUser(row.user_id, 'password_reset', { manager: em });
       await this.audit.record('password_reset', { userId: row.user_id, meta, detail: { sessionsRevoked: revoked } }, em);
       return row.user_id;

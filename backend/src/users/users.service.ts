@@ -35,12 +35,21 @@ export class UsersService {
     return user;
   }
 
-  /** Creates an account; the unique index decides races, so two concurrent sign-ups get one 409. */
-  async create(input: { email: string; password: string; name?: string | null; role?: Role }, manager?: EntityManager): Promise<User> {
+  /** Creates an account from a plaintext password (hashed first, outside any transaction). */
+  async create(input: { email: string; password: string; name?: string | null; role?: Role }): Promise<User> {
+    const { password, ...rest } = input;
+    return this.insert({ ...rest, passwordHash: await this.passwords.hash(password) });
+  }
+
+  /**
+   * Inserts an account whose password is already hashed: callers hash before opening a transaction,
+   * so that no connection is held for the ~50 ms of argon2. The unique index decides races, so two
+   * concurrent sign-ups get one 409.
+   */
+  async insert(input: { email: string; passwordHash: string; name?: string | null; role?: Role }, manager?: EntityManager): Promise<User> {
     const repo = manager ? manager.getRepository(User) : this.users;
-    const passwordHash = await this.passwords.hash(input.password);
     try {
-      return await repo.save(repo.create({ email: input.email.toLowerCase(), passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
+      return await repo.save(repo.create({ email: input.email.toLowerCase(), passwordHash: input.passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
       throw error;
@@ -59,8 +68,7 @@ export class UsersService {
     }
   }
 
-  async setPassword(userId: string, password: string, manager?: EntityManager): Promise<void> {
-    const passwordHash = await this.passwords.hash(password);
+  async setPasswordHash(userId: string, passwordHash: string, manager?: EntityManager): Promise<void> {
     await (manager ? manager.getRepository(User) : this.users).update({ id: userId }, { passwordHash });
   }
 
