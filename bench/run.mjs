@@ -38,7 +38,6 @@ const CFG = {
   warmupSeconds: QUICK ? 1 : 3,
   seconds: Number(opt('seconds') ?? (QUICK ? 4 : 6)),
   rounds: Number(opt('rounds') ?? (QUICK ? 1 : 5)),
-  scalingRounds: QUICK ? 1 : 3,
   sizes: (opt('sizes') ?? (QUICK ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number),
   only: opt('only')?.split(','),
 };
@@ -69,6 +68,7 @@ const children = [];
 let LOADGEN;
 let db;
 let runnerPool;
+const extraPools = [];
 
 async function main() {
   await initProcStat();
@@ -92,14 +92,11 @@ async function main() {
 
   // ---- backend ------------------------------------------------------------------------------
   const secret = randomBytes(48).toString('base64url');
-  const backendPort = await freePort();
   const backendEnv = {
     ...process.env,
     ENVIRONMENT: 'production',
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(backendPort),
-    DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(POOL_SIZE),
     JWT_SECRET_KEY: secret,
     LOG_LEVEL: 'warn',
@@ -119,37 +116,48 @@ async function main() {
   delete backendEnv.ADMIN_EMAIL;
   delete backendEnv.ADMIN_PASSWORD;
   const backendPkg = JSON.parse(readFileSync(resolve(BACKEND_DIR, 'package.json'), 'utf8'));
-  if (backendPkg.scripts?.['migration:run']) {
-    log('migrating (npm run migration:run -w backend)…');
+  const migrate = async (url) => {
+    if (!backendPkg.scripts?.['migration:run']) return { RUN_MIGRATIONS: 'true' };
     const npm = process.env.npm_execpath;
-    const m = await run(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'run', 'migration:run', '-w', 'backend'], { cwd: ROOT_DIR, env: backendEnv, allowFail: true });
-    if (m.code !== 0) {
-      log(`migration:run failed, letting the backend migrate at start instead:\n${m.err || m.out}`);
-      backendEnv.RUN_MIGRATIONS = 'true';
-    }
-  } else {
-    backendEnv.RUN_MIGRATIONS = 'true';
-  }
+    const m = await run(npm ? process.execPath : 'npm', [...(npm ? [npm] : []), 'run', 'migration:run', '-w', 'backend'], {
+      cwd: ROOT_DIR, env: { ...backendEnv, DATABASE_URL: url }, allowFail: true,
+    });
+    if (m.code === 0) return {};
+    log(`migration:run failed, letting the backend migrate at start instead:\n${m.err || m.out}`);
+    return { RUN_MIGRATIONS: 'true' };
+  };
   // Run the backend the way `npm start` does: node flags in backend's start script (heap sizing,
   // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
   const nodeFlags = backendNodeFlags(backendPkg.scripts?.start);
   if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
+  const profileFlags = [];
   if (flag('profile')) {
     mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
-    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`);
+    profileFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`);
   }
-  const backend = startProcess('backend', process.execPath, [...nodeFlags, mainJs], { env: backendEnv });
-  children.push(backend);
-  const api = `http://127.0.0.1:${backendPort}`;
-  log(`starting backend (production, LOG_LEVEL=warn) on ${api}…`);
-  await waitForHttp(`${api}/api/health`, { proc: backend, okStatus: (s) => s === 200 }).catch((e) => {
-    throw new Error(`${e.message}\n--- backend output ---\n${backend.tail.join('\n')}`);
-  });
+  /** Migrates `database` and starts a backend on it; returns a measurable target. */
+  const startBackend = async (name, database) => {
+    const extraEnv = await migrate(database.url);
+    const port = await freePort();
+    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlags, mainJs], {
+      env: { ...backendEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
+    });
+    children.push(p);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/api/health`, { proc: p, okStatus: (st) => st === 200 }).catch((e) => {
+      throw new Error(`${e.message}\n--- ${name} output ---\n${p.tail.join('\n')}`);
+    });
+    return { name, pid: p.pid, url, proc: p, dbName: database.name };
+  };
+  log('migrating (npm run migration:run -w backend) and starting the backend (production, LOG_LEVEL=warn)…');
+  const mainBackend = await startBackend('backend', db);
+  const backend = mainBackend.proc;
+  const api = mainBackend.url;
 
   results0.backendIdleRssMiB = rssKiBNow(backend.pid);
-  results0.backendNodeFlags = nodeFlags;
+  results0.backendNodeFlags = [...nodeFlags, ...profileFlags];
 
-  // ---- seed: 10 probe users × 100 tasks = 10³ rows -------------------------------------------
+  // ---- seed: 10 probe users × 100 tasks, the users the scaling scenario reads -----------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
   const passwordHash = await argon2.hash(PASSWORD, {
     type: argon2.argon2id, memoryCost: ARGON2.memoryKiB, timeCost: ARGON2.timeCost, parallelism: ARGON2.parallelism,
@@ -184,7 +192,7 @@ async function main() {
     return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p };
   };
   const B = {
-    backend: { name: 'backend', pid: backend.pid, url: api, proc: backend },
+    backend: mainBackend,
     floor: await startBaseline('floor', 'floor.mjs'),
     nestFastify: await startBaseline('nest-fastify', 'nest-minimal.mjs', { ADAPTER: 'fastify' }),
     // Only where @nestjs/platform-express is installed (the backend does not depend on it): point
@@ -197,18 +205,6 @@ async function main() {
 
   const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
-
-  // ---- 5. scaling at 10³ -----------------------------------------------------------------------
-  const scalingAt = async (rows) => {
-    const count = Number((await runnerPool.query('SELECT count(*) FROM tasks')).rows[0].count);
-    log(`scaling: task list with ${count.toLocaleString('en-US')} rows in the table…`);
-    // The first backend measurement of the run also warms the JIT up: give it longer.
-    const warmupSeconds = rows === CFG.sizes[0] ? CFG.warmupSeconds * 3 : CFG.warmupSeconds;
-    const [agg] = await compare([B.backend], listSpec(probeTokensFile), CFG.scalingRounds, { warmupSeconds });
-    results.scaling.push({ rows: count, nominalRows: rows, ...agg });
-    results.plans[rows] = await explainList(probeUsers[0].id);
-  };
-  if (wants('scaling') && CFG.sizes.includes(1000)) await scalingAt(1000);
 
   // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
   log(`seeding ${MAIN_USERS - PROBE_USERS} more users × ${TASKS_PER_USER} tasks…`);
@@ -232,7 +228,6 @@ async function main() {
     results.scenarios.list = api1;
     results.queries.list = api1.queries;
   }
-  if (wants('scaling') && CFG.sizes.includes(100000)) await scalingAt(100000);
 
   if (wants('refresh')) {
     log(`3. refresh rotation (c=${REFRESH_CONNECTIONS}): hand-written, backend…`);
@@ -268,11 +263,38 @@ async function main() {
   }
   results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
 
-  if (wants('scaling') && CFG.sizes.includes(1000000)) {
-    const fillers = Math.round((1_000_000 - MAIN_USERS * TASKS_PER_USER) / TASKS_PER_USER);
-    log(`seeding ${fillers.toLocaleString('en-US')} more users × ${TASKS_PER_USER} tasks (10⁶ rows)…`);
-    await bulkSeed(() => seedUsersWithTasks(runnerPool, { group: 'f', from: MAIN_USERS + 1, to: MAIN_USERS + fillers, passwordHash, tasksPerUser: TASKS_PER_USER }));
-    await scalingAt(1000000);
+  if (wants('scaling')) {
+    // One database and one backend per table size, measured in interleaved rounds like every
+    // other comparison: sizes cannot be compared moments apart in a single growing table.
+    const sizes = [];
+    for (const rows of CFG.sizes) {
+      if (rows === MAIN_USERS * TASKS_PER_USER) {
+        sizes.push({ rows, target: { ...mainBackend, name: `backend-${sup(rows)}` }, pool: runnerPool, tokensFile: probeTokensFile, probe: probeUsers[0] });
+        continue;
+      }
+      const sib = await db.sibling(`r${Math.round(Math.log10(rows))}`);
+      const pool = new pg.Pool({ connectionString: sib.url, max: 4, application_name: 'bench-runner' });
+      extraPools.push(pool);
+      const target = await startBackend(`backend-${sup(rows)}`, sib);
+      log(`scaling: seeding ${sib.name} with ${rows.toLocaleString('en-US')} task rows…`);
+      await seedUsersWithTasks(pool, { group: 'p', from: 1, to: PROBE_USERS, passwordHash, tasksPerUser: TASKS_PER_USER });
+      const more = rows / TASKS_PER_USER - PROBE_USERS;
+      if (more > 0) {
+        await bulkSeed(pool, () => seedUsersWithTasks(pool, { group: 'f', from: PROBE_USERS + 1, to: PROBE_USERS + more, passwordHash, tasksPerUser: TASKS_PER_USER }));
+      }
+      await pool.query('VACUUM ANALYZE');
+      const probes = await usersOf(pool, 'p');
+      const tokensFile = writeLines(`tokens-probe-${rows}.txt`, await mintAccessTokens(pool, probes, jwtOpts));
+      sizes.push({ rows, target, pool, tokensFile, probe: probes[0] });
+    }
+    log(`5. scaling: the task list of the same 10 users with ${CFG.sizes.map((n) => sup(n)).join(', ')} rows in the table…`);
+    const spec = { ...listSpec(null), args: (target) => [sizes.find((x) => x.target === target).tokensFile, '/api/tasks?limit=20'] };
+    const measured = await compare(sizes.map((x) => x.target), spec, CFG.rounds, { warmupSeconds: CFG.warmupSeconds * 2 });
+    for (const [i, x] of sizes.entries()) {
+      const count = Number((await x.pool.query('SELECT count(*) FROM tasks')).rows[0].count);
+      results.scaling.push({ ...measured[i], rows: count, nominalRows: x.rows });
+      results.plans[x.rows] = await explainList(x.pool, x.probe.id);
+    }
   }
 
   results.meta.finishedAt = new Date().toISOString();
@@ -287,9 +309,9 @@ async function main() {
 // DB CPU is read from /proc, so only for a server on this machine.
 const LOCAL_DB = () => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(db.host);
 
-async function dbPids() {
+async function dbPids(dbName) {
   if (!LOCAL_DB()) return [];
-  const { rows } = await runnerPool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db.name]);
+  const { rows } = await runnerPool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName]);
   return rows.map((r) => r.pid).filter((pid) => existsSync(`/proc/${pid}/stat`));
 }
 
@@ -318,8 +340,9 @@ function sampleQueries() {
 }
 
 async function measureOnce(target, spec, seconds, { sample } = {}) {
-  const args = await spec.args();
-  const pidsBefore = await dbPids();
+  const args = await spec.args(target);
+  const dbName = target.dbName ?? db.name;
+  const pidsBefore = await dbPids(dbName);
   const db0 = cpuSnapshot(pidsBefore);
   const cpu0 = cpuMicros(target.pid);
   const rss = rssSampler(target.pid);
@@ -329,7 +352,7 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const queries = stopSampling ? await stopSampling() : undefined;
   const mem = rss.stop();
   const cpu1 = cpuMicros(target.pid);
-  const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids())])]);
+  const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids(dbName))])]);
   if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
   return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, loadAvg1: load, queries };
 }
@@ -401,7 +424,7 @@ async function argon2InProcess(argon2, hash) {
   return { verifiesPerSecond: n / ((performance.now() - started) / 1000) };
 }
 
-async function explainList(userId) {
+async function explainList(pool, userId) {
   const out = {};
   for (const [name, sql, params] of [
     ['sessionCheck', SESSION_ACTIVE_SQL, null],
@@ -409,10 +432,10 @@ async function explainList(userId) {
   ]) {
     let p = params;
     if (!p) {
-      const { rows } = await runnerPool.query(`SELECT id, user_id FROM sessions WHERE user_id = $1 LIMIT 1`, [userId]);
+      const { rows } = await pool.query(`SELECT id, user_id FROM sessions WHERE user_id = $1 LIMIT 1`, [userId]);
       p = [rows[0].id, userId, new Date()];
     }
-    const { rows } = await runnerPool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, p);
+    const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, p);
     const text = rows.map((r) => r['QUERY PLAN']).join('\n');
     out[name] = {
       plan: text,
@@ -464,17 +487,17 @@ async function explainSampledLookups(queries, email) {
 }
 
 /** Set-based bulk insert into tasks with its secondary indexes rebuilt afterwards (same definitions). */
-async function bulkSeed(insert) {
-  const { rows } = await runnerPool.query(
+async function bulkSeed(pool, insert) {
+  const { rows } = await pool.query(
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
       WHERE i.schemaname = current_schema() AND i.tablename = 'tasks'
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
   );
-  for (const r of rows) await runnerPool.query(`DROP INDEX ${r.indexname}`);
+  for (const r of rows) await pool.query(`DROP INDEX ${r.indexname}`);
   try {
     await insert();
   } finally {
-    const c = await runnerPool.connect();
+    const c = await pool.connect();
     try {
       await c.query(`SET maintenance_work_mem = '256MB'`);
       for (const r of rows) await c.query(r.indexdef);
@@ -482,7 +505,7 @@ async function bulkSeed(insert) {
       c.release();
     }
   }
-  await runnerPool.query('VACUUM ANALYZE tasks');
+  await pool.query('VACUUM ANALYZE tasks');
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
@@ -565,7 +588,8 @@ function summarize(r) {
   if (r.scaling.length >= 2) {
     const first = r.scaling[0];
     const last = r.scaling[r.scaling.length - 1];
-    const growth = last.p50ms / first.p50ms;
+    // Paired like the throughput ratios: per round, p50 at the largest size over p50 at the smallest.
+    const growth = median(last.rounds.map((x, i) => x.p50ms / first.rounds[i].p50ms));
     target(`Latency flat from ${sup(first.nominalRows)} to ${sup(last.nominalRows)} rows (p50 ratio)`, growth, '≤ 1.20', growth <= 1.2);
     // On a 10-row table a sequential scan is the right plan; what matters is the largest table.
     const largest = r.plans[last.nominalRows];
@@ -600,6 +624,7 @@ try {
   exitCode = 1;
 } finally {
   for (const c of children.reverse()) await stopProcess(c);
+  for (const p of extraPools) await p.end().catch(() => {});
   await runnerPool?.end().catch(() => {});
   if (db && !flag('keep-db')) await db.drop().catch((e) => log(`could not drop ${db.name}: ${e.message}`));
 }

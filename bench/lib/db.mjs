@@ -34,18 +34,35 @@ export async function provisionDatabase(runId, log) {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const names = [name];
+  const urlOf = (n) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${n}`;
+    return url.toString();
+  };
   return {
     name,
-    url: url.toString(),
+    url: urlOf(name),
     source,
-    host: url.hostname,
+    host: new URL(adminUrl).hostname,
+    /** Another database of this run on the same server (`<name>_<suffix>`), dropped with it. */
+    async sibling(suffix) {
+      const n = `${name}_${suffix}`;
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`CREATE DATABASE ${c.escapeIdentifier(n)}`);
+      } finally {
+        await c.end();
+      }
+      names.push(n);
+      return { name: n, url: urlOf(n) };
+    },
     async drop() {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+        for (const n of names) await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(n)} WITH (FORCE)`);
       } finally {
         await c.end();
       }

@@ -55,7 +55,7 @@ function rows(r) {
   const first = r.scaling[0];
   for (const [i, m] of r.scaling.entries()) {
     add(i === 0 ? `5. Scaling (c=${c.listConnections})` : '', `**backend**, ${sup(m.nominalRows)} task rows`, m);
-    out[out.length - 1].ratio = i === 0 ? 'p50 reference' : `p50 ${fmt.ratio(m.p50ms / first.p50ms)}`;
+    out[out.length - 1].ratio = i === 0 ? 'p50 reference' : `p50 ${fmt.ratio(median(m.rounds.map((x, k) => x.p50ms / first.rounds[k].p50ms)))}`;
   }
   return out;
 }
