@@ -16,7 +16,7 @@ import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
 import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
-import { emailOf, mintAccessTokens, mintRefreshChains, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
+import { emailOf, mintAccessTokens, mintRefreshChains, seedSessions, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
 import {
   BACKEND_DIR, BENCH_DIR, freePort, importFromBackend, ROOT_DIR, run, sleep, startProcess, stopProcess, waitForHttp,
@@ -283,6 +283,7 @@ async function main() {
       if (more > 0) {
         await bulkSeed(pool, () => seedUsersWithTasks(pool, { group: 'f', from: PROBE_USERS + 1, to: PROBE_USERS + more, passwordHash, tasksPerUser: TASKS_PER_USER }));
       }
+      await seedSessions(pool);
       await pool.query('VACUUM ANALYZE');
       const probes = await usersOf(pool, 'p');
       const tokensFile = writeLines(`tokens-probe-${rows}.txt`, await mintAccessTokens(pool, probes, jwtOpts));

@@ -80,3 +80,13 @@ export async function mintRefreshChains(db, users, n) {
   );
   return tokens;
 }
+
+/** One live session for every user that has none, so the sessions table has production's shape. */
+export async function seedSessions(db) {
+  await db.query(
+    `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip)
+     SELECT gen_random_uuid(), u.id, now(), now(), now() + interval '30 days', 'bench', '127.0.0.1'
+       FROM users u
+      WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id)`,
+  );
+}
