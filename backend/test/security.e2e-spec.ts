@@ -19,6 +19,17 @@ describe('HTTP security', () => {
     }
   });
 
+  it('sends helmet’s security headers on every response, errors included', async () => {
+    for (const res of [await t.http().get('/api/health'), await t.http().get('/api/nope'), await t.http().get('/api/docs').redirects(1)]) {
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    }
+  });
+
   it('answers unknown routes with a 404 problem that reveals no internals', async () => {
     const res = await t.http().get('/api/does-not-exist').expect(404);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
