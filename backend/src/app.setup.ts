@@ -18,7 +18,7 @@ export function trustProxyOption(trust: AppConfig['trustProxy']): boolean | stri
   return trust;
 }
 
-/** The HTTP server: Fastify, measured at ~6x Express's throughput for this API (see BENCHMARKS.md). */
+/** The HTTP server: Fastify (a minimal Nest app on it did 1.3–1.4x the Express one here, see BENCHMARKS.md). */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: trustProxyOption(config.trustProxy),
