@@ -83,6 +83,31 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     expect(live).toBe(1);
   });
 
+  it('a rotation racing a sign-out everywhere never leaves a usable token behind', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { user, issued } = await newSession();
+      const [rotation] = await Promise.allSettled([sessions.rotate(issued.refreshToken, meta), sessions.revokeAllForUser(user.id, 'logout_all')]);
+      const [{ live }] = await t.db.query('SELECT count(*)::int AS live FROM refresh_tokens WHERE session_id = $1 AND spent_at IS NULL', [issued.sessionId]);
+      expect(live).toBe(0);
+      // Whichever won, the pair it may have handed out is dead now.
+      if (rotation.status === 'fulfilled') expect(await statusOf(sessions.rotate(rotation.value.tokens.refreshToken, meta))).toBe(401);
+      expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeUndefined();
+    }
+  });
+
+  it('a rotation records the new link, its expiry and the session'\''s last use and address', async () => {
+    const { issued } = await newSession();
+    t.clock.advanceSeconds(300);
+    const before = t.clock.now();
+    const rotated = await sessions.rotate(issued.refreshToken, { ip: '198.51.100.7', userAgent: 'moved' });
+    const [session] = await t.db.query('SELECT last_used_at, ip, user_agent, expires_at FROM sessions WHERE id = $1', [issued.sessionId]);
+    expect(session).toMatchObject({ ip: '198.51.100.7', user_agent: 'moved' });
+    expect(session.last_used_at.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    const [child] = await t.db.query('SELECT expires_at, parent_id IS NOT NULL AS linked FROM refresh_tokens WHERE token_hash = $1', [TokenService.hash(rotated.tokens.refreshToken)]);
+    expect(child).toEqual({ expires_at: rotated.tokens.refreshExpiresAt, linked: true });
+    expect(rotated.user).not.toHaveProperty('passwordHash');
+  });
+
   it('refuses refresh for a disabled account and a revoked session', async () => {
     const disabled = await newSession();
     await t.db.query('UPDATE users SET is_active = false WHERE id = $1', [disabled.user.id]);

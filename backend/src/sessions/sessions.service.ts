@@ -87,21 +87,14 @@ export class SessionsService {
     const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxDays * DAY_MS);
     const refreshToken = TokenService.randomToken();
     const refreshExpiresAt = this.refreshExpiry(now, sessionExpiresAt);
-    const run = async (em: EntityManager) => {
-      await em.query(
-        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6)`,
-        [sessionId, user.id, now, sessionExpiresAt, meta.userAgent?.slice(0, 512) ?? null, meta.ip],
-      );
-      await em.query(`INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-        randomUUID(),
-        sessionId,
-        TokenService.hash(refreshToken),
-        now,
-        refreshExpiresAt,
-      ]);
-    };
-    if (manager) await run(manager);
-    else await this.dataSource.transaction(run);
+    // One statement (one round trip, atomic on its own): the session and the first link of its chain.
+    await (manager ?? this.dataSource).query(
+      `WITH session AS (
+         INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
+       )
+       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session`,
+      [sessionId, user.id, now, sessionExpiresAt, meta.userAgent?.slice(0, 512) ?? null, meta.ip, randomUUID(), TokenService.hash(refreshToken), refreshExpiresAt],
+    );
     return {
       accessToken: this.tokens.signAccessToken(user, sessionId),
       refreshToken,
@@ -122,6 +115,8 @@ export class SessionsService {
    */
   async rotate(presented: string, meta: ClientMeta): Promise<RotatedTokens> {
     const hash = TokenService.hash(presented);
+    const rotated = await this.rotateLive(hash, meta);
+    if (rotated) return rotated;
     const outcome = await this.dataSource.transaction(async (em): Promise<RotationOutcome> => {
       const now = this.clock.now();
       const [session] = (await em.query(
@@ -150,6 +145,8 @@ export class SessionsService {
       };
 
       if (token.spent_at === null) {
+        // rotateLive spends every live token it sees; this is its locked, step-by-step equivalent
+        // for a token it could not settle in one statement (a race it lost without the token being spent).
         if (token.expires_at <= now) return { kind: 'invalid' };
         const next = TokenService.randomToken();
         const nextExpiresAt = this.refreshExpiry(now, session.expires_at);
@@ -190,6 +187,80 @@ export class SessionsService {
     });
     if (outcome.kind !== 'issued') throw unauthorized(INVALID_REFRESH);
     return { tokens: outcome.tokens, user: outcome.user };
+  }
+
+  /**
+   * The common case — the presented token is its session's live one — in a single statement (one
+   * round trip, its own transaction). Returns undefined for everything else (spent, expired,
+   * unknown, revoked), which the full path above then sorts into grace, reuse or invalid.
+   *
+   * Why it is safe under concurrency: `live` locks the session row like the full path does; a
+   * statement that had to wait for a concurrent rotation re-checks the session's new version, and
+   * `spent` updates the token only if it is *still* unspent in its newest version (READ COMMITTED
+   * re-evaluates the WHERE clause of a blocked UPDATE), so of two racing rotations exactly one
+   * spends the token; every other change below hangs off `spent` and so happens only with it.
+   */
+  private async rotateLive(hash: Buffer, meta: ClientMeta): Promise<RotatedTokens | undefined> {
+    const now = this.clock.now();
+    const next = TokenService.randomToken();
+    const rows = (await this.dataSource.query(
+      `WITH live AS (
+         SELECT t.id AS token_id, t.parent_id, s.id AS session_id, s.expires_at AS session_expires_at,
+                u.id AS user_id, u.email, u.name, u.role, u.is_active, u.created_at, u.updated_at
+           FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+          WHERE t.token_hash = $1 AND t.spent_at IS NULL AND t.expires_at > $2
+            AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active
+            FOR UPDATE OF s
+       ), spent AS (
+         UPDATE refresh_tokens r SET spent_at = $2, successor_ciphertext = $3
+           FROM live WHERE r.id = live.token_id AND r.spent_at IS NULL RETURNING r.id
+       ), grandparent AS (
+         UPDATE refresh_tokens SET successor_ciphertext = NULL
+          WHERE id = (SELECT parent_id FROM live) AND EXISTS (SELECT 1 FROM spent)
+       ), touched AS (
+         UPDATE sessions SET last_used_at = $2, ip = COALESCE($6, ip), user_agent = COALESCE($7, user_agent)
+          WHERE id = (SELECT session_id FROM live) AND EXISTS (SELECT 1 FROM spent)
+       ), issued AS (
+         INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, issued_at, expires_at)
+         SELECT $4, live.session_id, $5, spent.id, $2, LEAST($8::timestamptz, live.session_expires_at) FROM spent, live
+         RETURNING expires_at
+       )
+       SELECT live.session_id, live.user_id, live.email, live.name, live.role, live.is_active, live.created_at, live.updated_at,
+              issued.expires_at AS refresh_expires_at
+         FROM live, issued`,
+      [
+        hash,
+        now,
+        this.tokens.seal(next),
+        randomUUID(),
+        TokenService.hash(next),
+        meta.ip,
+        meta.userAgent?.slice(0, 512) ?? null,
+        new Date(now.getTime() + this.config.refreshTokenDays * DAY_MS),
+      ],
+    )) as {
+      session_id: string;
+      user_id: string;
+      email: string;
+      name: string | null;
+      role: Role;
+      is_active: boolean;
+      created_at: Date;
+      updated_at: Date;
+      refresh_expires_at: Date;
+    }[];
+    const row = rows[0];
+    if (!row) return undefined;
+    const user: PublicUser = {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      isActive: row.is_active,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    return { user, tokens: this.issued(user, row.session_id, next, row.refresh_expires_at) };
   }
 
   /**
