@@ -95,7 +95,7 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     }
   });
 
-  it('a rotation records the new link, its expiry and the session'\''s last use and address', async () => {
+  it('a rotation records the new link, its expiry and the session’s last use and address', async () => {
     const { issued } = await newSession();
     t.clock.advanceSeconds(300);
     const before = t.clock.now();
