@@ -51,8 +51,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(password);
     return this.dataSource.transaction(async (em) => {
       const user = await this.users.insert({ ...profile, passwordHash }, em);
-      const tokens = await this.sessions.create(user, meta, em);
-      await this.audit.record('register', { userId: user.id, sessionId: tokens.sessionId, meta }, em);
+      const tokens = await this.sessions.create(user, meta, { event: 'register', manager: em });
       return { user, tokens };
     });
   }
@@ -80,8 +79,7 @@ export class AuthService {
       await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
     }
     await this.attempts.reset(email, ip);
-    const tokens = await this.sessions.create(user, meta);
-    await this.audit.record('login_success', { userId: user.id, sessionId: tokens.sessionId, meta });
+    const tokens = await this.sessions.create(user, meta, { event: 'login_success' });
     return { user, tokens };
   }
 

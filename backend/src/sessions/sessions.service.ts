@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, type ClientMeta } from '../audit/audit.service.js';
+import { AUTH_EVENT_COLUMNS, AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
@@ -80,21 +80,43 @@ export class SessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Opens a session for a user who just proved their identity, and issues its first pair. */
-  async create(user: Pick<User, 'id' | 'email' | 'role'>, meta: ClientMeta, manager?: EntityManager): Promise<IssuedTokens> {
+  /**
+   * Opens a session for a user who just proved their identity, and issues its first pair. The
+   * audit event of the sign-in is written by the same statement: one round trip and one commit for
+   * everything a login changes.
+   */
+  async create(
+    user: Pick<User, 'id' | 'email' | 'role'>,
+    meta: ClientMeta,
+    options: { event?: 'login_success' | 'register'; manager?: EntityManager } = {},
+  ): Promise<IssuedTokens> {
     const now = this.clock.now();
     const sessionId = randomUUID();
     const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxDays * DAY_MS);
     const refreshToken = TokenService.randomToken();
     const refreshExpiresAt = this.refreshExpiry(now, sessionExpiresAt);
-    // One statement (one round trip, atomic on its own): the session and the first link of its chain.
-    await (manager ?? this.dataSource).query(
+    const event = options.event ? this.audit.event(options.event, { userId: user.id, sessionId, meta }) : undefined;
+    await (options.manager ?? this.dataSource).query(
       `WITH session AS (
          INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
+       ), event AS (
+         INSERT INTO auth_events (${AUTH_EVENT_COLUMNS}) SELECT $10::varchar, $11::uuid, $12::uuid, $13::varchar, $14::varchar, $15::jsonb, $16::timestamptz WHERE $10 IS NOT NULL
        )
        INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session`,
-      [sessionId, user.id, now, sessionExpiresAt, meta.userAgent?.slice(0, 512) ?? null, meta.ip, randomUUID(), TokenService.hash(refreshToken), refreshExpiresAt],
+      [
+        sessionId,
+        user.id,
+        now,
+        sessionExpiresAt,
+        meta.userAgent?.slice(0, 512) ?? null,
+        meta.ip,
+        randomUUID(),
+        TokenService.hash(refreshToken),
+        refreshExpiresAt,
+        ...(event?.values ?? [null, null, null, null, null, null, null]),
+      ],
     );
+    if (event) this.audit.logged(event);
     return {
       accessToken: this.tokens.signAccessToken(user, sessionId),
       refreshToken,
