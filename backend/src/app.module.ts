@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CredentialsModule } from './auth/credentials.module.js';
@@ -28,6 +29,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Resolved by the caller: DATABASE_URL, an embedded server, or a test database. */
   databaseUrl: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
 }
 
 /** Never logged, at any level: credentials and everything that carries them. */
@@ -54,30 +57,23 @@ export function requestIdFor(req: IncomingMessage): string {
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, logDestination }: AppModuleOptions): DynamicModule {
+    const pinoOptions = {
+      level: config.logLevel,
+      // pino-pretty is a dev dependency: only ever loaded in development.
+      transport: config.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // pino-pretty is a dev dependency: only ever loaded in development.
-            transport: config.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
-            serializers: {
-              req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-                id: req.id,
-                method: req.method,
-                // Query strings are dropped: they are where tokens end up when clients misbehave.
-                url: req.url?.split('?')[0],
-                remoteAddress: req.remoteAddress,
-              }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-          },
+          pinoHttp: logDestination ? [pinoOptions, logDestination] : pinoOptions,
+          // No pino-http middleware: request logging and the request-scoped logger are Fastify hooks
+          // (see configureApp), which cost a fraction of a Nest middleware building a child logger
+          // with the serialized request on every request, logged or not.
+          forRoutes: [],
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.databasePoolSize), migrationsRun: config.runMigrationsOnStart }),
         CredentialsModule,

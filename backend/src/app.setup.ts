@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { PinoLogger } from 'nestjs-pino';
 import { requestIdFor } from './app.module.js';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { createValidationPipe } from './common/validation.js';
@@ -90,12 +91,30 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // The API speaks JSON (and forms on login only): without Fastify's built-in text/plain parser a
   // text body is 415 like every other foreign content type, instead of reaching validation.
   fastify.removeContentTypeParser('text/plain');
-  // One request id everywhere: Fastify's (from a sane X-Request-Id or fresh), echoed to the client
-  // and handed to the pino-http request logger.
+  // One request id everywhere: Fastify's (from a sane X-Request-Id or fresh), echoed to the client,
+  // bound to every line logged while handling the request, and on its completion line.
   fastify.addHook('onRequest', (request, reply, done) => {
-    (request.raw as typeof request.raw & { id?: string }).id = request.id;
     reply.header('X-Request-Id', request.id);
     for (const [name, value] of securityHeaders) reply.header(name, value);
+    done();
+  });
+  // From preHandler on (after the body is read: body events would not carry the context), every
+  // PinoLogger call made for this request — guards, services, the problem filter — logs its reqId.
+  const requestScope = await app.resolve(PinoLogger);
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    requestScope.runInContext(done, { bindings: { reqId: request.id } });
+  });
+  // The completion line: 5xx at error, 4xx at warn, the rest at info — built only when that level
+  // is enabled. The query string is left out: it is where tokens end up when clients misbehave.
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const root = PinoLogger.root;
+    if (root?.isLevelEnabled(level)) {
+      const path = request.url.split('?', 1)[0];
+      // Flat fields: pino-http's serializers on the root logger own the `req` and `res` keys.
+      root[level]({ reqId: request.id, method: request.method, url: path, ip: request.ip, statusCode: status, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    }
     done();
   });
 

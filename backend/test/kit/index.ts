@@ -7,6 +7,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import type { DataSource } from 'typeorm';
+import type { DestinationStream } from 'pino';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 import { Clock } from '../../src/common/clock.js';
@@ -31,6 +32,8 @@ export interface TestAppOptions {
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Reuse a database created by another test app (several instances over one database). */
   databaseUrl?: string;
+  /** Where the app's log lines go (with `env: { LOG_LEVEL: 'debug' }` to read them); default stdout. */
+  logDestination?: DestinationStream;
 }
 
 export interface Credentials {
@@ -189,7 +192,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const clock = new FakeClock();
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: database.url }), ...(options.imports ?? [])] })
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: database.url, logDestination: options.logDestination }), ...(options.imports ?? [])] })
     .overrideProvider(Clock)
     .useValue(clock);
   if (options.override) builder = options.override(builder);
