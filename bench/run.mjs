@@ -365,18 +365,22 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
  */
 async function compare(targets, spec, rounds, { sampleQueriesOf, warmupSeconds = CFG.warmupSeconds } = {}) {
   const runs = targets.map(() => []);
-  for (const t of targets) {
+  const sampled = targets.map(() => undefined);
+  for (const [i, t] of targets.entries()) {
     // A backend's first load of the run also compiles its hot paths: warm it up longer once.
     const first = t.name.startsWith('backend') && !warmed.has(t.pid);
     warmed.add(t.pid);
-    await measureOnce(t, spec, first ? Math.max(warmupSeconds, CFG.warmupSeconds * 3) : warmupSeconds);
+    // Statements are sampled (50 pg_stat_activity queries/s) during the warm-up only: in a measured
+    // round the sampling would take CPU from the target and add to its DB CPU.
+    const w = await measureOnce(t, spec, first ? Math.max(warmupSeconds, CFG.warmupSeconds * 3) : warmupSeconds, { sample: sampleQueriesOf === t.name });
+    sampled[i] = w.queries;
   }
   for (let r = 0; r < rounds; r++) {
     const order = targets.map((_, i) => i);
     if (r % 2 === 1) order.reverse();
     for (const i of order) {
-      const sample = sampleQueriesOf === targets[i].name && r === 0;
-      const m = await measureOnce(targets[i], spec, CFG.seconds, { sample });
+      const m = await measureOnce(targets[i], spec, CFG.seconds);
+      if (r === 0) m.queries = sampled[i];
       runs[i].push(m);
       log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}`);
     }

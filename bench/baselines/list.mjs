@@ -1,6 +1,7 @@
 // Hand-written minimum for GET /api/tasks: node:http + a pg pool + HS256 verify (KeyObject) + the
-// backend's two statements (session-active check, then page with window count). No framework, no
-// validation library, no ORM: the ceiling a framework can approach on this machine.
+// backend's two statements (session-active check, then page with window count), prepared once per
+// connection like the backend's. No framework, no validation library, no ORM: the ceiling a
+// framework can approach on this machine.
 import http from 'node:http';
 import { hs256Key, verifyAccessJwt } from '../lib/jwt.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from '../lib/sql.mjs';
@@ -22,12 +23,12 @@ async function handle(req, res) {
   const auth = req.headers.authorization;
   const claims = auth?.startsWith('Bearer ') ? verifyAccessJwt(auth.slice(7), key, verifyOptions) : null;
   if (!claims) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
-  const session = await pool.query(SESSION_ACTIVE_SQL, [claims.sid, claims.sub, new Date()]);
+  const session = await pool.query({ name: 'session_active', text: SESSION_ACTIVE_SQL, values: [claims.sid, claims.sub, new Date()] });
   if (session.rows.length === 0) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
   const url = new URL(req.url, 'http://x');
   const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
   const offset = Math.max(0, Number(url.searchParams.get('offset') ?? 0) || 0);
-  const { rows } = await pool.query(TASK_PAGE_SQL, [claims.sub, limit, offset]);
+  const { rows } = await pool.query({ name: 'task_page', text: TASK_PAGE_SQL, values: [claims.sub, limit, offset] });
   const tasks = rows.map((r) => ({
     id: r.id,
     title: r.title,

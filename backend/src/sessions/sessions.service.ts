@@ -8,6 +8,7 @@ import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { notFound, unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import type { PublicUser, Role, User } from '../users/user.entity.js';
 
 const DAY_MS = 86_400_000;
@@ -96,14 +97,13 @@ export class SessionsService {
     const refreshToken = TokenService.randomToken();
     const refreshExpiresAt = this.refreshExpiry(now, sessionExpiresAt);
     const event = options.event ? this.audit.event(options.event, { userId: user.id, sessionId, meta }) : undefined;
-    await (options.manager ?? this.dataSource).query(
-      `WITH session AS (
+    const text = `WITH session AS (
          INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
        ), event AS (
          INSERT INTO auth_events (${AUTH_EVENT_COLUMNS}) SELECT $10::varchar, $11::uuid, $12::uuid, $13::varchar, $14::varchar, $15::jsonb, $16::timestamptz WHERE $10 IS NOT NULL
        )
-       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session`,
-      [
+       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session`;
+    const values = [
         sessionId,
         user.id,
         now,
@@ -114,8 +114,10 @@ export class SessionsService {
         TokenService.hash(refreshToken),
         refreshExpiresAt,
         ...(event?.values ?? [null, null, null, null, null, null, null]),
-      ],
-    );
+    ];
+    // Inside a caller's transaction (registration) on its connection; a sign-in on its own.
+    if (options.manager) await options.manager.query(text, values);
+    else await preparedQuery(this.dataSource, text, values);
     if (event) this.audit.logged(event);
     return {
       accessToken: this.tokens.signAccessToken(user, sessionId),
@@ -225,7 +227,18 @@ export class SessionsService {
   private async rotateLive(hash: Buffer, meta: ClientMeta): Promise<RotatedTokens | undefined> {
     const now = this.clock.now();
     const next = TokenService.randomToken();
-    const rows = (await this.dataSource.query(
+    const rows = await preparedQuery<{
+      session_id: string;
+      user_id: string;
+      email: string;
+      name: string | null;
+      role: Role;
+      is_active: boolean;
+      created_at: Date;
+      updated_at: Date;
+      refresh_expires_at: Date;
+    }>(
+      this.dataSource,
       `WITH live AS (
          SELECT t.id AS token_id, t.parent_id, s.id AS session_id, s.expires_at AS session_expires_at,
                 u.id AS user_id, u.email, u.name, u.role, u.is_active, u.created_at, u.updated_at
@@ -260,17 +273,7 @@ export class SessionsService {
         meta.userAgent?.slice(0, 512) ?? null,
         new Date(now.getTime() + this.config.refreshTokenDays * DAY_MS),
       ],
-    )) as {
-      session_id: string;
-      user_id: string;
-      email: string;
-      name: string | null;
-      role: Role;
-      is_active: boolean;
-      created_at: Date;
-      updated_at: Date;
-      refresh_expires_at: Date;
-    }[];
+    );
     const row = rows[0];
     if (!row) return undefined;
     const user: PublicUser = {
@@ -290,11 +293,12 @@ export class SessionsService {
    * session is neither revoked nor expired and the account is still active, and reads the live role.
    */
   async findActivePrincipal(userId: string, sessionId: string): Promise<AuthUser | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = await preparedQuery<{ email: string; role: Role }>(
+      this.dataSource,
       `SELECT u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND u.is_active`,
       [sessionId, userId, this.clock.now()],
-    )) as { email: string; role: Role }[];
+    );
     if (rows.length === 0) return undefined;
     return { id: userId, sessionId, email: rows[0].email, role: rows[0].role };
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import { Clock } from '../common/clock.js';
 import { OwnedResourceService } from '../common/owned-resource.service.js';
 import type { ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse } from './dto/task.dto.js';
@@ -68,6 +69,7 @@ export class TasksService extends OwnedResourceService<Task> {
 
   constructor(
     @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {
     super(tasks);
@@ -94,10 +96,12 @@ export class TasksService extends OwnedResourceService<Task> {
     }
     const filterParams = [...params];
     params.push(query.limit, query.offset);
-    const rows = (await this.tasks.query(
+    // Prepared: the texts are a fixed set (filters present or not × sort keys), the values are parameters.
+    const rows = await preparedQuery<TaskRow>(
+      this.dataSource,
       `SELECT ${COLUMNS}, count(*) OVER () AS total FROM tasks WHERE ${where} ORDER BY ${ORDER_BY[query.sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
-    )) as TaskRow[];
+    );
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && query.offset > 0) {
       const [{ count }] = (await this.tasks.query(`SELECT count(*) AS count FROM tasks WHERE ${where}`, filterParams)) as { count: string }[];

@@ -5,6 +5,7 @@ import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
 import { conflict, notFound, unauthorized } from '../common/problem.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user.dto.js';
 import { User, type Role } from './user.entity.js';
@@ -25,12 +26,13 @@ export class UsersService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The first step of every sign-in: plain SQL on the unique email index (TypeORM's query builder cost measurable CPU per login). */
+  /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
   async findByEmail(email: string): Promise<User | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await preparedQuery<{ id: string; email: string; password_hash: string; name: string | null; role: Role; is_active: boolean; created_at: Date; updated_at: Date }>(
+      this.dataSource,
       `SELECT id, email, password_hash, name, role, is_active, created_at, updated_at FROM users WHERE email = $1`,
       [email.toLowerCase()],
-    )) as { id: string; email: string; password_hash: string; name: string | null; role: Role; is_active: boolean; created_at: Date; updated_at: Date }[];
+    );
     const row = rows[0];
     if (!row) return null;
     return Object.assign(new User(), {
