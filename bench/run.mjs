@@ -57,7 +57,9 @@ const ARGON2 = {
   timeCost: Number(process.env.ARGON2_TIME_COST ?? 2),
   parallelism: Number(process.env.ARGON2_PARALLELISM ?? 1),
 };
-const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 20);
+// Backend and baselines get the same pool. Default: the classic sizing for a database on this very
+// machine (2 × cores + 1); 20 connections on 2 cores doubled the database CPU per request.
+const POOL_SIZE = Number(process.env.DATABASE_POOL_SIZE ?? 2 * CORES + 1);
 
 const RESULTS_DIR = resolve(BENCH_DIR, 'results');
 const WORK_DIR = resolve(RESULTS_DIR, 'work');

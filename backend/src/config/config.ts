@@ -159,7 +159,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: str('HOST') ?? '0.0.0.0',
     databaseUrl,
     embeddedPostgresDir: str('EMBEDDED_POSTGRES_DIR') ?? '.data/postgres',
-    databasePoolSize: int('DATABASE_POOL_SIZE', 20, 1, 500),
+    // Small on purpose: a PostgreSQL server runs best with about 2 × its cores of active queries, and
+    // every replica brings its own pool (measured in BENCHMARKS.md: 20 → 5 connections on a 2-core
+    // box halved the database CPU per request).
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
     runMigrationsOnStart: bool('RUN_MIGRATIONS', !production),
     jwt: {
       secret,
