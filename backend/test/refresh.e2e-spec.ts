@@ -205,9 +205,27 @@ describe('Access tokens that must be refused', () => {
     await me(sign(claims, { alg: 'RS256', typ: 'JWT' })).expect(401);
   });
 
-  it('ignores kid and jku headers (no key is fetched or chosen from the token)', async () => {
-    await me(sign(validClaims(), { alg: 'HS256', typ: 'JWT', kid: '../../dev/null', jku: 'http://127.0.0.1:1/keys.json' })).expect(200);
+  it('accepts only the exact header it signs with: kid, jku, crit or a missing typ are refused, even under our key', async () => {
+    await me(sign(validClaims(), { alg: 'HS256', typ: 'JWT', kid: '../../dev/null', jku: 'http://127.0.0.1:1/keys.json' })).expect(401);
+    await me(sign(validClaims(), { alg: 'HS256', typ: 'JWT', crit: ['exp'] })).expect(401);
+    await me(sign(validClaims(), { alg: 'HS256' })).expect(401);
     await me(sign(validClaims(), { alg: 'HS256', typ: 'JWT', kid: 'other' }, 'attacker-key-attacker-key-attacker-key')).expect(401);
+  });
+
+  it('agrees with jsonwebtoken on genuine tokens, and refuses not-yet-valid, aud-array and non-canonical ones', async () => {
+    const claims = validClaims();
+    await me(jwt.sign(claims, t.config.jwt.secret, { algorithm: 'HS256' })).expect(200);
+    const now = Math.floor(Date.now() / 1000);
+    await me(sign({ ...claims, nbf: now + 60 })).expect(401);
+    await me(sign({ ...claims, aud: [claims.aud] })).expect(401);
+    // The same signature bytes with the unused trailing bits of base64url set: a different string.
+    const genuine = sign(claims);
+    const last = genuine.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = `${genuine.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    expect(twin).not.toBe(genuine);
+    await me(twin).expect(401);
+    await me(`${genuine}.extra`).expect(401);
   });
 
   it('refuses a correctly signed token whose session does not exist', async () => {

@@ -1,6 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import jwt from 'jsonwebtoken';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Role } from '../users/user.entity.js';
@@ -8,6 +7,9 @@ import type { AccessTokenClaims } from './auth-user.js';
 
 export const JWT_ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The only header this service signs with, and so the only one it accepts. */
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: JWT_ALGORITHM, typ: 'JWT' })).toString('base64url');
+const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
 
 /**
  * Access-token signing and the opaque-token primitives (generation, hashing, sealing).
@@ -47,32 +49,46 @@ export class TokenService {
       iss: this.config.jwt.issuer,
       aud: this.config.jwt.audience,
     };
-    return jwt.sign(claims, this.signingKey, { algorithm: JWT_ALGORITHM });
+    const signingInput = `${JWT_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return `${signingInput}.${this.signature(signingInput)}`;
   }
 
   /**
-   * The claims of a genuine, unexpired access token, or undefined. HS256 only (pinned: `none` and
-   * algorithm-confusion tokens fail), issuer and audience checked, `kid`/`jku` never consulted, and
-   * expiry judged by the injected clock. Checks the claims' shape too: a verified signature over
-   * claims of another shape authenticates nothing.
+   * The claims of a genuine, unexpired access token, or undefined. A compact JWS whose header is
+   * exactly the one we sign with (HS256 pinned: `none`, other algorithms, `kid`, `jku`, `crit` and
+   * any other header fail before a key is touched), an HMAC compared in constant time over the
+   * canonical base64url signature, then issuer, audience (exactly ours), expiry (by the injected clock, `nbf` too)
+   * and the claims' shape: a verified signature over claims of another shape authenticates nothing.
+   *
+   * Hand-written rather than jsonwebtoken's verify: that is ~60 µs of generic option handling per
+   * authenticated request (7 % of the API's CPU in the benchmark) for a format we fully control.
+   * The tests forge tokens with jsonwebtoken to check both agree.
    */
   verifyAccessToken(token: string): AccessTokenClaims | undefined {
+    const parts = COMPACT_JWS.exec(token);
+    if (!parts || parts[1] !== JWT_HEADER) return undefined;
+    const expected = Buffer.from(this.signature(`${parts[1]}.${parts[2]}`));
+    const given = Buffer.from(parts[3]);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let claims: unknown;
     try {
-      claims = jwt.verify(token, this.signingKey, {
-        algorithms: [JWT_ALGORITHM],
-        issuer: this.config.jwt.issuer,
-        audience: this.config.jwt.audience,
-        clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
-      });
+      claims = JSON.parse(Buffer.from(parts[2], 'base64url').toString('utf8'));
     } catch {
       return undefined;
     }
-    if (typeof claims !== 'object' || claims === null) return undefined;
-    const c = claims as Partial<AccessTokenClaims>;
-    if (c.type !== 'access' || typeof c.exp !== 'number' || typeof c.sub !== 'string' || typeof c.sid !== 'string') return undefined;
-    if (!UUID.test(c.sub) || !UUID.test(c.sid)) return undefined;
-    return c as AccessTokenClaims;
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return undefined;
+    const c = claims as Partial<Record<keyof AccessTokenClaims | 'nbf', unknown>>;
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    if (typeof c.exp !== 'number' || c.exp <= now) return undefined;
+    if (c.nbf !== undefined && (typeof c.nbf !== 'number' || c.nbf > now)) return undefined;
+    if (c.iss !== this.config.jwt.issuer) return undefined;
+    if (c.aud !== this.config.jwt.audience || c.type !== 'access') return undefined;
+    if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || !UUID.test(c.sub) || !UUID.test(c.sid)) return undefined;
+    return claims as AccessTokenClaims;
+  }
+
+  private signature(signingInput: string): string {
+    return createHmac('sha256', this.signingKey).update(signingInput).digest('base64url');
   }
 
   /** 256 bits from the CSPRNG, URL-safe. */
