@@ -16,6 +16,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { PreparedQueries } from './database/prepared-queries.js';
 import { HealthModule } from './health/health.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -89,6 +90,7 @@ export class AppModule {
       ],
       providers: [
         { provide: Clock, useClass: SystemClock },
+        PreparedQueries,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Global guards run in this order: throttle first (cheapest, stops floods before any
         // crypto or SQL), then authentication (default-deny, CSRF), roles, content type.
@@ -97,7 +99,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
       ],
-      exports: [Clock],
+      exports: [Clock, PreparedQueries],
       global: true,
     };
   }

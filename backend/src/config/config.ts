@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly embeddedPostgresDir: string;
   readonly databasePoolSize: number;
+  /** Hot-path statements as named prepared statements (off for PgBouncer in transaction mode before 1.21). */
+  readonly databasePreparedStatements: boolean;
   readonly runMigrationsOnStart: boolean;
   readonly jwt: {
     readonly secret: string;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // every replica brings its own pool (measured in BENCHMARKS.md: 20 → 5 connections on a 2-core
     // box halved the database CPU per request).
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
+    databasePreparedStatements: bool('DATABASE_PREPARED_STATEMENTS', true),
     runMigrationsOnStart: bool('RUN_MIGRATIONS', !production),
     jwt: {
       secret,

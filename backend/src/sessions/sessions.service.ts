@@ -8,7 +8,7 @@ import { TokenService } from '../auth/token.service.js';
 import { Clock } from '../common/clock.js';
 import { notFound, unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { preparedQuery } from '../database/prepared-query.js';
+import { PreparedQueries } from '../database/prepared-queries.js';
 import type { PublicUser, Role, User } from '../users/user.entity.js';
 
 const DAY_MS = 86_400_000;
@@ -79,6 +79,7 @@ export class SessionsService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly prepared: PreparedQueries,
   ) {}
 
   /**
@@ -117,7 +118,7 @@ export class SessionsService {
     ];
     // Inside a caller's transaction (registration) on its connection; a sign-in on its own.
     if (options.manager) await options.manager.query(text, values);
-    else await preparedQuery(this.dataSource, text, values);
+    else await this.prepared.query(text, values);
     if (event) this.audit.logged(event);
     return {
       accessToken: this.tokens.signAccessToken(user, sessionId),
@@ -227,7 +228,7 @@ export class SessionsService {
   private async rotateLive(hash: Buffer, meta: ClientMeta): Promise<RotatedTokens | undefined> {
     const now = this.clock.now();
     const next = TokenService.randomToken();
-    const rows = await preparedQuery<{
+    const rows = await this.prepared.query<{
       session_id: string;
       user_id: string;
       email: string;
@@ -238,7 +239,6 @@ export class SessionsService {
       updated_at: Date;
       refresh_expires_at: Date;
     }>(
-      this.dataSource,
       `WITH live AS (
          SELECT t.id AS token_id, t.parent_id, s.id AS session_id, s.expires_at AS session_expires_at,
                 u.id AS user_id, u.email, u.name, u.role, u.is_active, u.created_at, u.updated_at
@@ -293,8 +293,7 @@ export class SessionsService {
    * session is neither revoked nor expired and the account is still active, and reads the live role.
    */
   async findActivePrincipal(userId: string, sessionId: string): Promise<AuthUser | undefined> {
-    const rows = await preparedQuery<{ email: string; role: Role }>(
-      this.dataSource,
+    const rows = await this.prepared.query<{ email: string; role: Role }>(
       `SELECT u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND u.is_active`,
       [sessionId, userId, this.clock.now()],

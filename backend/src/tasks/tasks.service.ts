@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import { preparedQuery } from '../database/prepared-query.js';
+import { PreparedQueries } from '../database/prepared-queries.js';
 import { Clock } from '../common/clock.js';
 import { OwnedResourceService } from '../common/owned-resource.service.js';
 import type { ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse } from './dto/task.dto.js';
@@ -69,7 +69,7 @@ export class TasksService extends OwnedResourceService<Task> {
 
   constructor(
     @InjectRepository(Task) private readonly tasks: Repository<Task>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
     private readonly clock: Clock,
   ) {
     super(tasks);
@@ -97,8 +97,7 @@ export class TasksService extends OwnedResourceService<Task> {
     const filterParams = [...params];
     params.push(query.limit, query.offset);
     // Prepared: the texts are a fixed set (filters present or not × sort keys), the values are parameters.
-    const rows = await preparedQuery<TaskRow>(
-      this.dataSource,
+    const rows = await this.prepared.query<TaskRow>(
       `SELECT ${COLUMNS}, count(*) OVER () AS total FROM tasks WHERE ${where} ORDER BY ${ORDER_BY[query.sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );

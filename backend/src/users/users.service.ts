@@ -5,7 +5,7 @@ import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
 import { conflict, notFound, unauthorized } from '../common/problem.js';
-import { preparedQuery } from '../database/prepared-query.js';
+import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user.dto.js';
 import { User, type Role } from './user.entity.js';
@@ -24,12 +24,12 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly prepared: PreparedQueries,
   ) {}
 
   /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
   async findByEmail(email: string): Promise<User | null> {
-    const rows = await preparedQuery<{ id: string; email: string; password_hash: string; name: string | null; role: Role; is_active: boolean; created_at: Date; updated_at: Date }>(
-      this.dataSource,
+    const rows = await this.prepared.query<{ id: string; email: string; password_hash: string; name: string | null; role: Role; is_active: boolean; created_at: Date; updated_at: Date }>(
       `SELECT id, email, password_hash, name, role, is_active, created_at, updated_at FROM users WHERE email = $1`,
       [email.toLowerCase()],
     );
