@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -47,14 +45,6 @@ export const REDACTED_PATHS = [
   '*.refresh_token',
   '*.token',
 ];
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
-/** Reuses a caller's X-Request-Id when it is sane, so one id follows a request across services. */
-export function requestIdFor(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-}
 
 @Module({})
 export class AppModule {

@@ -1,10 +1,10 @@
 import fastifyCookie from '@fastify/cookie';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
-import { requestIdFor } from './app.module.js';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -17,6 +17,14 @@ import type { AppConfig } from './config/config.js';
 export function trustProxyOption(trust: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
   return trust;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Reuses a caller's X-Request-Id when it is sane, so one id follows a request across services. */
+export function requestIdFor(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /** The HTTP server: Fastify (a minimal Nest app on it did 1.3–1.4x the Express one here, see BENCHMARKS.md). */

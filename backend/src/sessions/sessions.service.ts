@@ -63,6 +63,7 @@ interface TokenRow {
 type RotationOutcome =
   | { kind: 'issued'; tokens: IssuedTokens; user: PublicUser }
   | { kind: 'invalid' }
+  | { kind: 'live' }
   | { kind: 'reuse'; sessionId: string; userId: string };
 
 const INVALID_REFRESH = 'The refresh token is invalid or expired. Please sign in again.';
@@ -169,30 +170,9 @@ export class SessionsService {
         updatedAt: session.user_updated_at,
       };
 
-      if (token.spent_at === null) {
-        // rotateLive spends every live token it sees; this is its locked, step-by-step equivalent
-        // for a token it could not settle in one statement (a race it lost without the token being spent).
-        if (token.expires_at <= now) return { kind: 'invalid' };
-        const next = TokenService.randomToken();
-        const nextExpiresAt = this.refreshExpiry(now, session.expires_at);
-        // One round trip: spend the presented token (keeping the sealed successor for the grace
-        // window), forget the grandparent's sealed copy, record the new link, touch the session.
-        // The INSERT selects from `spent` so that it runs after the UPDATE: the "one live token
-        // per session" unique index must already see the parent as spent.
-        await em.query(
-          `WITH spent AS (
-             UPDATE refresh_tokens SET spent_at = $3, successor_ciphertext = $4 WHERE id = $2 RETURNING id
-           ), grandparent AS (
-             UPDATE refresh_tokens SET successor_ciphertext = NULL WHERE id = $5
-           ), touched AS (
-             UPDATE sessions SET last_used_at = $3, ip = COALESCE($8, ip), user_agent = COALESCE($9, user_agent) WHERE id = $1
-           )
-           INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, issued_at, expires_at)
-           SELECT $6, $1, $7, spent.id, $3, $10 FROM spent`,
-          [session.id, token.id, now, this.tokens.seal(next), token.parent_id, randomUUID(), TokenService.hash(next), meta.ip, meta.userAgent?.slice(0, 512) ?? null, nextExpiresAt],
-        );
-        return { kind: 'issued', user, tokens: this.issued(user, session.id, next, nextExpiresAt) };
-      }
+      // rotateLive spends every live token it is given; one it could not settle in its single
+      // statement (a race lost without the token being spent) gets one more try, after this lock.
+      if (token.spent_at === null) return token.expires_at <= now ? { kind: 'invalid' } : { kind: 'live' };
 
       const withinGrace = token.spent_at.getTime() + this.config.refreshReuseGraceSeconds * 1000 >= now.getTime();
       if (withinGrace && token.successor_ciphertext !== null) {
@@ -210,6 +190,10 @@ export class SessionsService {
       await this.audit.record('refresh_reuse_detected', { userId: session.user_id, sessionId: session.id, meta }, em);
       return { kind: 'reuse', sessionId: session.id, userId: session.user_id };
     });
+    if (outcome.kind === 'live') {
+      const retried = await this.rotateLive(hash, meta);
+      if (retried) return retried;
+    }
     if (outcome.kind !== 'issued') throw unauthorized(INVALID_REFRESH);
     return { tokens: outcome.tokens, user: outcome.user };
   }

@@ -1,9 +1,8 @@
-import { PaginationQuery } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { PaginationQuery } from '../../common/pagination.js';
 import { IsCalendarDate, ToBoolean } from '../../common/validators.js';
 import { PRIORITIES, type Priority } from '../task.entity.js';
-
 
 export const TASK_SORTS = ['createdAt', '-createdAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
