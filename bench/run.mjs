@@ -133,16 +133,15 @@ async function main() {
   // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
   const nodeFlags = backendNodeFlags(backendPkg.scripts?.start);
   if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
-  const profileFlags = [];
-  if (flag('profile')) {
-    mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
-    profileFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`);
-  }
+  // Baselines are profiled too, so a profile of the backend can be read against its baseline's.
+  if (flag('profile')) mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
+  const profileFlagsFor = (name) =>
+    flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
   /** Migrates `database` and starts a backend on it; returns a measurable target. */
   const startBackend = async (name, database) => {
     const extraEnv = await migrate(database.url);
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlags, mainJs], {
+    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), mainJs], {
       env: { ...backendEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
     });
     children.push(p);
@@ -158,7 +157,7 @@ async function main() {
   const api = mainBackend.url;
 
   results0.backendIdleRssMiB = rssKiBNow(backend.pid);
-  results0.backendNodeFlags = [...nodeFlags, ...profileFlags];
+  results0.backendNodeFlags = [...nodeFlags, ...profileFlagsFor('backend')].filter((f) => !f.startsWith('--cpu-prof-name'));
 
   // ---- seed: 10 probe users × 100 tasks, the users the scaling scenario reads -----------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
@@ -189,7 +188,7 @@ async function main() {
   };
   const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port) } });
+    const p = startProcess(name, process.execPath, [...profileFlagsFor(name), resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port) } });
     children.push(p);
     await waitForHttp(`http://127.0.0.1:${port}/`, { proc: p, okStatus: () => true });
     return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p };

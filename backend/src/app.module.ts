@@ -9,8 +9,10 @@ import { CredentialsModule } from './auth/credentials.module.js';
 import { ContentTypeGuard } from './auth/guards/content-type.guard.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { RolesGuard } from './auth/guards/roles.guard.js';
+import { CachedReflector } from './common/cached-reflector.js';
 import { Clock, SystemClock } from './common/clock.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { requestIdMixin } from './common/request-context.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -54,6 +56,7 @@ export class AppModule {
       // pino-pretty is a dev dependency: only ever loaded in development.
       transport: config.logFormat === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: requestIdMixin,
     };
     return {
       module: AppModule,
@@ -80,6 +83,7 @@ export class AppModule {
       ],
       providers: [
         { provide: Clock, useClass: SystemClock },
+        CachedReflector,
         PreparedQueries,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Global guards run in this order: throttle first (cheapest, stops floods before any

@@ -1,5 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { CachedReflector } from '../common/cached-reflector.js';
 import { tooManyRequests } from '../common/problem.js';
 
 /**
@@ -9,6 +10,10 @@ import { tooManyRequests } from '../common/problem.js';
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
+  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage, reflector: CachedReflector) {
+    super(options, storage, reflector);
+  }
+
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
     return `throttle:${throttlerName}:${tracker}`;
   }

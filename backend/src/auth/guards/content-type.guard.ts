@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { CachedReflector } from '../../common/cached-reflector.js';
 import { ACCEPTS_FORM } from '../../common/decorators/accepts-form.decorator.js';
 import { ProblemException } from '../../common/problem.js';
 
@@ -10,7 +10,7 @@ import { ProblemException } from '../../common/problem.js';
  */
 @Injectable()
 export class ContentTypeGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(private readonly reflector: CachedReflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CachedReflector } from '../../common/cached-reflector.js';
 import { AcceptsForm } from '../../common/decorators/accepts-form.decorator.js';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { Roles } from '../../common/decorators/roles.decorator.js';
@@ -54,7 +54,7 @@ async function asyncStatusOf(promise: Promise<unknown>): Promise<number | 'allow
 }
 
 describe('RolesGuard', () => {
-  const guard = new RolesGuard(new Reflector());
+  const guard = new RolesGuard(new CachedReflector());
 
   it('lets any authenticated user through a route without @Roles', () => {
     expect(guard.canActivate(contextFor('closed', { user: { role: 'user' } }))).toBe(true);
@@ -68,7 +68,7 @@ describe('RolesGuard', () => {
 });
 
 describe('ContentTypeGuard', () => {
-  const guard = new ContentTypeGuard(new Reflector());
+  const guard = new ContentTypeGuard(new CachedReflector());
 
   it('refuses a form body with 415 unless the route accepts forms', () => {
     const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
@@ -86,7 +86,7 @@ describe('JwtAuthGuard', () => {
   // covered by the sessions spec and the HTTP suites.
   let liveSession = true;
   const sessions = { findActivePrincipal: async () => (liveSession ? principal : undefined) } as unknown as SessionsService;
-  const guard = new JwtAuthGuard(new Reflector(), config, tokens, sessions);
+  const guard = new JwtAuthGuard(new CachedReflector(), config, tokens, sessions);
   const cookies = { access_token: 'x' };
 
   it('opens @Public() routes without a token', async () => {

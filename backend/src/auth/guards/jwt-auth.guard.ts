@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { CachedReflector } from '../../common/cached-reflector.js';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
 import { forbidden, ProblemException, unauthorized } from '../../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -30,7 +30,7 @@ export class JwtAuthGuard implements CanActivate {
   private readonly allowedOrigins: Set<string>;
 
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: CachedReflector,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { CachedReflector } from '../../common/cached-reflector.js';
 import { REQUIRED_ROLES } from '../../common/decorators/roles.decorator.js';
 import { forbidden } from '../../common/problem.js';
 import type { Role } from '../../users/user.entity.js';
@@ -9,7 +9,7 @@ import type { AuthUser } from '../auth-user.js';
 /** Global: enforces `@Roles(...)`. Runs after authentication, so `user.role` is the live role. */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(private readonly reflector: CachedReflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
