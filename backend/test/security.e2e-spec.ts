@@ -63,9 +63,44 @@ describe('HTTP security', () => {
       expect(res.headers['access-control-allow-credentials']).toBe('true');
     });
 
+    it('answers a preflight for every method the API uses, echoing the requested headers, before authentication', async () => {
+      const res = await t
+        .http()
+        .options('/api/tasks/00000000-0000-4000-8000-000000000000')
+        .set('Origin', 'http://localhost:3000')
+        .set('Access-Control-Request-Method', 'DELETE')
+        .set('Access-Control-Request-Headers', 'authorization')
+        .expect(204);
+      expect(res.headers['access-control-allow-methods']?.split(',')).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE']));
+      expect(res.headers['access-control-allow-headers']).toBe('authorization');
+      expect(Number(res.headers['access-control-max-age'])).toBeGreaterThan(0);
+      expect(res.headers.vary).toMatch(/Origin/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('lets the configured origin read responses, errors included, and tells caches the answer varies by Origin', async () => {
+      for (const res of [await t.http().get('/api/health').set('Origin', 'http://localhost:3000'), await t.http().get('/api/tasks').set('Origin', 'http://localhost:3000')]) {
+        expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+        expect(res.headers['access-control-allow-credentials']).toBe('true');
+        expect(res.headers.vary).toMatch(/Origin/);
+      }
+      const noOrigin = await t.http().get('/api/health');
+      expect(noOrigin.headers['access-control-allow-origin']).toBeUndefined();
+      expect(noOrigin.headers.vary).toMatch(/Origin/);
+    });
+
     it('does not allow other origins', async () => {
       const res = await t.http().options('/api/tasks').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['access-control-allow-methods']).toBeUndefined();
+      const get = await t.http().get('/api/health').set('Origin', 'https://evil.example').expect(200);
+      expect(get.headers['access-control-allow-origin']).toBeUndefined();
+      expect(get.headers['access-control-allow-credentials']).toBeUndefined();
+    });
+
+    it('treats an OPTIONS request that is not a preflight like any other unknown route', async () => {
+      const res = await t.http().options('/api/tasks').expect(404);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, Optional, type ExecutionContext, type OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
@@ -10,9 +10,21 @@ import { createRedis, REDIS, REDIS_CIRCUIT, RedisCircuit } from './redis.provide
 import { MemoryThrottlerStorage } from './memory-storage.js';
 import { ResilientThrottlerStorage } from './resilient-storage.js';
 
-/** Registered route patterns under /api/auth get the stricter limit, whatever the request's spelling. */
-function isAuthRoute(request: FastifyRequest): boolean {
-  return request.routeOptions?.url?.toLowerCase().startsWith('/api/auth/') ?? false;
+const authHandlers = new WeakMap<object, boolean>();
+
+/**
+ * Registered route patterns under /api/auth get the stricter limit, whatever the request's spelling.
+ * Decided once per handler (its paths share its controller's prefix): Fastify builds a fresh
+ * `routeOptions` object on every access.
+ */
+function isAuthRoute(context: ExecutionContext): boolean {
+  const handler = context.getHandler();
+  let auth = authHandlers.get(handler);
+  if (auth === undefined) {
+    auth = context.switchToHttp().getRequest<FastifyRequest>().routeOptions?.url?.toLowerCase().startsWith('/api/auth/') ?? false;
+    authHandlers.set(handler, auth);
+  }
+  return auth;
 }
 
 @Global()
@@ -27,7 +39,7 @@ function isAuthRoute(request: FastifyRequest): boolean {
             name: 'auth',
             limit: config.throttle.authLimit,
             ttl: config.throttle.ttlSeconds * 1000,
-            skipIf: (context) => !isAuthRoute(context.switchToHttp().getRequest<FastifyRequest>()),
+            skipIf: (context) => !isAuthRoute(context),
           },
         ],
         storage: new ResilientThrottlerStorage(redis ? new ThrottlerStorageRedisService(redis) : undefined, new MemoryThrottlerStorage(), circuit),
