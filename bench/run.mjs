@@ -133,6 +133,8 @@ async function main() {
   // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
   const nodeFlags = backendNodeFlags(backendPkg.scripts?.start);
   if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
+  const startEnv = backendStartEnv(backendPkg.scripts?.start);
+  if (Object.keys(startEnv).length) log(`backend start environment: ${Object.entries(startEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   // Baselines are profiled too, so a profile of the backend can be read against its baseline's.
   if (flag('profile')) mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
   const profileFlagsFor = (name) =>
@@ -142,7 +144,7 @@ async function main() {
     const extraEnv = await migrate(database.url);
     const port = await freePort();
     const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), mainJs], {
-      env: { ...backendEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
+      env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
     });
     children.push(p);
     const url = `http://127.0.0.1:${port}`;
@@ -158,6 +160,7 @@ async function main() {
 
   results0.backendIdleRssMiB = rssKiBNow(backend.pid);
   results0.backendNodeFlags = [...nodeFlags, ...profileFlagsFor('backend')].filter((f) => !f.startsWith('--cpu-prof-name'));
+  results0.backendStartEnv = startEnv;
 
   // ---- seed: 10 probe users × 100 tasks, the users the scaling scenario reads -----------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
@@ -182,8 +185,9 @@ async function main() {
   writeFileSync(bodyFile, sampleBody);
 
   // ---- baselines ------------------------------------------------------------------------------
+  // The baselines run with the backend's start environment too: the same allocator settings for all.
   const baseEnv = {
-    ...backendEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
+    ...backendEnv, ...startEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
     PASSWORD_HASH: passwordHash, BODY_FILE: bodyFile,
   };
   const startBaseline = async (name, file, extraEnv = {}) => {
@@ -205,7 +209,7 @@ async function main() {
     hash: await startBaseline('hash', 'hash.mjs'),
   };
 
-  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
@@ -528,6 +532,12 @@ function backendNodeFlags(startScript) {
   if (process.env.BENCH_BACKEND_NODE_FLAGS !== undefined) return process.env.BENCH_BACKEND_NODE_FLAGS.split(/\s+/).filter(Boolean);
   const m = /(?:^|\s)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+/** `NAME=value` assignments in front of `node` in the start script (allocator tuning, say). */
+function backendStartEnv(startScript) {
+  const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node\s/.exec(startScript ?? '');
+  return Object.fromEntries((m?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
 }
 
 function expressModulesDir() {

@@ -108,7 +108,7 @@ export function renderMarkdown(r) {
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
-Load: ${m.loadGenerator}${m.loadGenerator.startsWith('wrk') ? ` (${m.config.wrkThreads} threads)` : ''}, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}; backend started with \`node ${[...(m.backendNodeFlags ?? []), 'backend/dist/main.js'].join(' ')}\`, idle RSS ${fmt.int(m.backendIdleRssMiB)} MiB.
+Load: ${m.loadGenerator}${m.loadGenerator.startsWith('wrk') ? ` (${m.config.wrkThreads} threads)` : ''}, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}; backend started with \`${Object.entries(m.backendStartEnv ?? {}).map(([k, v]) => `${k}=${v} `).join('')}node ${[...(m.backendNodeFlags ?? []), 'backend/dist/main.js'].join(' ')}\`, idle RSS ${fmt.int(m.backendIdleRssMiB)} MiB.
 
 ${mdTable(COLS, rows(r))}
 
