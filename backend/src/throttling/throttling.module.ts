@@ -60,7 +60,10 @@ function isAuthRoute(context: ExecutionContext): boolean {
 export class ThrottlingModule implements OnApplicationShutdown {
   constructor(@Optional() @Inject(REDIS) private readonly redis?: Redis) {}
 
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.redis) return;
+    // QUIT lets Redis finish what this instance sent; a connection that is not up is just dropped.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis?.disconnect());
+    else this.redis.disconnect();
   }
 }
