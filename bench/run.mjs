@@ -219,6 +219,7 @@ async function main() {
   const mainUsers = [...probeUsers, ...(await usersOf(runnerPool, 'm'))];
   const mainTokensFile = writeLines('tokens-main.txt', await mintAccessTokens(runnerPool, mainUsers, jwtOpts));
   const emailsFile = writeLines('emails.txt', mainUsers.map((u) => u.email));
+  await settle(runnerPool);
 
   if (wants('list')) {
     log(`1. authenticated task list (c=${LIST_CONNECTIONS}): node:http floor, minimal NestJS, hand-written, backend…`);
@@ -527,6 +528,16 @@ async function bulkSeed(pool, insert) {
 // ---- helpers ---------------------------------------------------------------------------------
 
 const rssKiBNow = (pid) => (rssKiB(pid) ?? 0) / 1024;
+
+/**
+ * Leaves the freshly seeded database at rest before anything is measured: otherwise autovacuum's pass
+ * over 10⁵ new rows and the checkpoint of their WAL land in the first measured rounds (both servers'
+ * first-round p99 was ~1.4× the others').
+ */
+async function settle(pool) {
+  await pool.query('VACUUM ANALYZE');
+  await pool.query('CHECKPOINT').catch((e) => log(`CHECKPOINT refused (${e.message}); measuring without it`));
+}
 
 function backendNodeFlags(startScript) {
   if (process.env.BENCH_BACKEND_NODE_FLAGS !== undefined) return process.env.BENCH_BACKEND_NODE_FLAGS.split(/\s+/).filter(Boolean);
