@@ -131,9 +131,8 @@ async function main() {
   };
   // Run the backend the way `npm start` does: node flags in backend's start script (heap sizing,
   // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
-  const nodeFlags = backendNodeFlags(backendPkg.scripts?.start);
+  const { env: startEnv, nodeFlags } = backendStart(backendPkg.scripts?.start);
   if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
-  const startEnv = backendStartEnv(backendPkg.scripts?.start);
   if (Object.keys(startEnv).length) log(`backend start environment: ${Object.entries(startEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   // Baselines are profiled too, so a profile of the backend can be read against its baseline's.
   if (flag('profile')) mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
@@ -539,16 +538,16 @@ async function settle(pool) {
   await pool.query('CHECKPOINT').catch((e) => log(`CHECKPOINT refused (${e.message}); measuring without it`));
 }
 
-function backendNodeFlags(startScript) {
-  if (process.env.BENCH_BACKEND_NODE_FLAGS !== undefined) return process.env.BENCH_BACKEND_NODE_FLAGS.split(/\s+/).filter(Boolean);
-  const m = /(?:^|\s)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-
-/** `NAME=value` assignments in front of `node` in the start script (allocator tuning, say). */
-function backendStartEnv(startScript) {
-  const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node\s/.exec(startScript ?? '');
-  return Object.fromEntries((m?.[1] ?? '').trim().split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+/**
+ * How `npm start` runs the backend: the `NAME=value` assignments in front of `node` (allocator
+ * tuning, say) and node's own flags (heap sizing). BENCH_BACKEND_NODE_FLAGS overrides the flags.
+ */
+function backendStart(startScript) {
+  const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
+  const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
+  const env = Object.fromEntries(words(m?.[1]).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[2]);
+  return { env, nodeFlags };
 }
 
 function expressModulesDir() {

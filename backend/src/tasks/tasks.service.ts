@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import { PreparedQueries } from '../database/prepared-queries.js';
 import { Clock } from '../common/clock.js';
 import { OwnedResourceService } from '../common/owned-resource.service.js';
+import { PreparedQueries } from '../database/prepared-queries.js';
 import type { ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse } from './dto/task.dto.js';
 import { Task } from './task.entity.js';
 
