@@ -184,10 +184,14 @@ async function main() {
   writeFileSync(bodyFile, sampleBody);
 
   // ---- baselines ------------------------------------------------------------------------------
-  // The baselines run with the backend's start environment too: the same allocator settings for all.
+  // The baselines run with the backend's start environment too: the same allocator settings for all,
+  // and the libuv pool the backend sized for itself (one thread per core unless UV_THREADPOOL_SIZE
+  // is set), counted now that the login above has started it.
+  const backendThreadpool = libuvWorkers(mainBackend.pid);
   const baseEnv = {
     ...backendEnv, ...startEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
     PASSWORD_HASH: passwordHash, BODY_FILE: bodyFile,
+    ...(backendThreadpool ? { UV_THREADPOOL_SIZE: String(backendThreadpool) } : {}),
   };
   const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
@@ -601,7 +605,7 @@ async function machineInfo() {
     postgresSource: db.source,
     loadGenerator: LOADGEN.version,
     versions: { nest: pkg('@nestjs/core'), fastify: pkg('fastify'), typeorm: pkg('typeorm'), pg: pkg('pg'), argon2: pkg('argon2') },
-    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'unset (the backend sizes it: one thread per core, at least two)',
     loadAvgStart: os.loadavg(),
   };
 }

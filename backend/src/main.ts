@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
+import { releaseStartupMemory } from './startup-memory.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -20,6 +21,8 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // libuv reads this when its pool first gets work, which nothing has queued yet at this point.
+  process.env.UV_THREADPOOL_SIZE = String(config.threadpoolSize);
 
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.databaseUrl;
@@ -38,6 +41,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   await configureApp(app, config);
   await app.listen({ port: config.port, host: config.host });
+  await releaseStartupMemory();
   const logger = app.get(Logger);
   logger.log(`API on http://localhost:${config.port}/api — Swagger UI at http://localhost:${config.port}/api/docs`, 'Bootstrap');
 

@@ -1,6 +1,6 @@
 // Hash bound: node:http doing nothing but the argon2id work of a login (one verify) or of a
-// registration (one hash) at the configured cost, on the same libuv threadpool size as the backend
-// (UV_THREADPOOL_SIZE is inherited from the same environment). No database, no framework.
+// registration (one hash) at the configured cost, on a libuv pool of the size the backend runs
+// (the runner passes the backend's thread count as UV_THREADPOOL_SIZE). No database, no framework.
 import http from 'node:http';
 import { importFromBackend } from '../lib/util.mjs';
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 
 const STRONG = 'k3y-Wh1ch-Is-Long-And-R4ndom-Enough-f0r-HS256-xyz';
@@ -58,6 +59,13 @@ describe('loadConfig', () => {
   it('refuses argon2 parameters below OWASP’s minimum', () => {
     expect(problemsOf({ ARGON2_MEMORY_KIB: '4096' })).toEqual([expect.stringMatching(/^ARGON2_MEMORY_KIB must be between 19456/)]);
     expect(problemsOf({ ARGON2_TIME_COST: '1' })).toEqual([expect.stringMatching(/^ARGON2_TIME_COST must be between 2/)]);
+  });
+
+  it('sizes the hashing threadpool to the cores (at least two) unless UV_THREADPOOL_SIZE says otherwise', () => {
+    expect(loadConfig({}).threadpoolSize).toBe(Math.max(2, availableParallelism()));
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '6' }).threadpoolSize).toBe(6);
+    expect(problemsOf({ UV_THREADPOOL_SIZE: '0' })).toEqual(['UV_THREADPOOL_SIZE must be between 1 and 1024 (got 0)']);
+    expect(problemsOf({ UV_THREADPOOL_SIZE: '2000' })).toEqual(['UV_THREADPOOL_SIZE must be between 1 and 1024 (got 2000)']);
   });
 
   it('reports every problem at once', () => {

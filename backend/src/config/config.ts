@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -42,6 +43,11 @@ export interface AppConfig {
   /** `pretty` (pino-pretty, development only) or `json` (one object per line, for log shippers). */
   readonly logFormat: 'json' | 'pretty';
   readonly argon2: { readonly memoryKiB: number; readonly timeCost: number; readonly parallelism: number };
+  /**
+   * Threads of libuv's pool, where every argon2 hash runs (and holds `argon2.memoryKiB` while it
+   * does). `main.ts` applies it before the pool starts.
+   */
+  readonly threadpoolSize: number;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
   readonly appUrl: string;
@@ -194,6 +200,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeCost: int('ARGON2_TIME_COST', 2, 2, 100),
       parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
     },
+    // Node's own variable, with a different default: one thread per core (at least two, so a DNS
+    // lookup or file write never queues behind a single hash). Node's fixed 4 ran four 19 MiB
+    // hashes at once on two cores — no faster than two, and 38 MiB more memory (BENCHMARKS.md).
+    threadpoolSize: int('UV_THREADPOOL_SIZE', Math.max(2, availableParallelism()), 1, 1024),
     admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     mail: {
       smtpUrl,

@@ -5,6 +5,8 @@
  * proxy would (the instances trust 127.0.0.1, as the compose backends trust the stack subnet), and
  * each test uses its own client address so throttle windows never leak between tests.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { api, dbQuery, deploy, login, PASSWORD, register, uniqueEmail, type Deployment, type Tokens } from './support/cluster.js';
 
 /** Per test; the suite boots in a few seconds, a test takes well under one. */
@@ -76,6 +78,16 @@ it('a login on one instance refreshes on the other, and each honours the otherâ€
   const again = await refresh(A, rotated.body.refresh_token, ip);
   expect(again.status).toBe(200);
   remember(again.body);
+}, T);
+
+it('each instance hashes passwords on one libuv thread per core (at least two), not on Nodeâ€™s fixed four', async () => {
+  const ip = clientIp();
+  // One registration per instance: libuv starts its pool on the first hash.
+  await register(A, uniqueEmail('multi'), PASSWORD, ip);
+  await register(B, uniqueEmail('multi'), PASSWORD, ip);
+  const libuvThreads = (pid: number) =>
+    readdirSync(`/proc/${pid}/task`).filter((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'libuv-worker').length;
+  expect(deployment.instances.map((i) => libuvThreads(i.child.pid!))).toEqual([Math.max(2, availableParallelism()), Math.max(2, availableParallelism())]);
 }, T);
 
 it('a refresh-token reuse detected by one instance revokes the session on both', async () => {
