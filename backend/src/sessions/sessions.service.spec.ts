@@ -128,6 +128,27 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeUndefined();
   });
 
+  it('a sign-in relaxes only its own commit: the pooled connection and a registration stay synchronous', async () => {
+    const single = await createTestApp({ env: { DATABASE_POOL_SIZE: '1' } });
+    try {
+      const service = single.app.get(SessionsService);
+      const user = await single.createUser();
+      const issued = await service.create({ id: user.id, email: user.email, role: 'user' }, meta, { event: 'login_success' });
+      const [{ count }] = await single.db.query(`SELECT count(*)::int AS count FROM auth_events WHERE session_id = $1 AND type = 'login_success'`, [issued.sessionId]);
+      expect(count).toBe(1);
+      // One connection in the pool: the next statement runs where the sign-in ran.
+      const [after] = await single.db.query(`SELECT current_setting('synchronous_commit') AS value`);
+      expect(after.value).toBe('on');
+      await single.db.transaction(async (em) => {
+        await service.create({ id: user.id, email: user.email, role: 'user' }, meta, { event: 'register', manager: em });
+        const [inside] = await em.query(`SELECT current_setting('synchronous_commit') AS value`);
+        expect(inside.value).toBe('on');
+      });
+    } finally {
+      await single.close();
+    }
+  });
+
   it('revokeAllForUser() can spare the caller’s session', async () => {
     const { user, issued } = await newSession();
     const second = await sessions.create({ id: user.id, email: user.email, role: 'user' }, meta);

@@ -99,12 +99,21 @@ export class SessionsService {
     const refreshToken = TokenService.randomToken();
     const refreshExpiresAt = this.refreshExpiry(now, sessionExpiresAt);
     const event = options.event ? this.audit.event(options.event, { userId: user.id, sessionId, meta }) : undefined;
-    const text = `WITH session AS (
+    // A sign-in on its own commits without waiting for its WAL flush (synchronous_commit off for
+    // this one transaction): on a VM's disk one slow flush held every sign-in in flight for up to
+    // 400 ms (BENCHMARKS.md). It fails closed: only a crash of the database within ~3 ×
+    // wal_writer_delay can lose it, and then the session, its first token and its audit row go
+    // together, so the tokens the client holds are refused (no session) and nothing dangles; any
+    // later durable commit — a write made with the session, its revocation — flushes the WAL past
+    // it first. Registration (the caller's transaction), rotation and revocation stay synchronous:
+    // losing one of those would resurrect a spent token or a revoked session.
+    const relaxed = options.manager === undefined;
+    const text = `WITH ${relaxed ? `relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), ` : ''}session AS (
          INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
        ), event AS (
          INSERT INTO auth_events (${AUTH_EVENT_COLUMNS}) SELECT $10::varchar, $11::uuid, $12::uuid, $13::varchar, $14::varchar, $15::jsonb, $16::timestamptz WHERE $10 IS NOT NULL
        )
-       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session`;
+       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session${relaxed ? ', relaxed' : ''}`;
     const values = [
         sessionId,
         user.id,
