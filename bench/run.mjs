@@ -37,7 +37,7 @@ const CFG = {
   mode: QUICK ? 'quick' : 'full',
   warmupSeconds: QUICK ? 1 : 3,
   seconds: Number(opt('seconds') ?? (QUICK ? 4 : 6)),
-  rounds: Number(opt('rounds') ?? (QUICK ? 1 : 5)),
+  rounds: Number(opt('rounds') ?? (QUICK ? 1 : 7)),
   sizes: (opt('sizes') ?? (QUICK ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number),
   only: opt('only')?.split(','),
 };
@@ -212,6 +212,23 @@ async function main() {
     hash: await startBaseline('hash', 'hash.mjs'),
   };
 
+  // Every scenario gets a backend that has served no other load: V8 keeps its young generation at
+  // the size the busiest load grew it to, and glibc keeps an arena of argon2 memory per threadpool
+  // thread that ever hashed, so a shared process would report the list's heap in the login row and
+  // the hashes' arenas in the list's. What one process serving every load holds is measured apart
+  // (the "one process" row, after the scenarios).
+  let servedLoad = false;
+  const freshBackend = async () => {
+    if (!servedLoad) {
+      servedLoad = true;
+      return;
+    }
+    const old = B.backend;
+    await stopProcess(old.proc);
+    children.splice(children.indexOf(old.proc), 1);
+    B.backend = await startBackend('backend', db);
+  };
+
   const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
@@ -227,6 +244,7 @@ async function main() {
   if (wants('list')) {
     log(`1. authenticated task list (c=${LIST_CONNECTIONS}): node:http floor, minimal NestJS, hand-written, backend…`);
     const spec = listSpec(mainTokensFile);
+    await freshBackend();
     const targets = [B.floor, B.nestFastify, ...(B.nestExpress ? [B.nestExpress] : []), B.list, B.backend];
     const measured = await compare(targets, spec, CFG.rounds, { sampleQueriesOf: 'backend' });
     const [floor, nestFastify] = measured;
@@ -246,6 +264,7 @@ async function main() {
       kind: 'refresh', path: '/api/auth/refresh', connections: REFRESH_CONNECTIONS,
       args: async () => [writeLines(`chains-${Date.now()}.txt`, await mintRefreshChains(runnerPool, mainUsers, REFRESH_CONNECTIONS * 2)), '/api/auth/refresh'],
     };
+    await freshBackend();
     const [hand, api3] = await compare([B.refresh, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
     results.scenarios.refreshBaseline = hand;
     results.scenarios.refresh = api3;
@@ -255,6 +274,7 @@ async function main() {
   if (wants('login')) {
     log(`2. login (c=${HASH_CONNECTIONS}): argon2 verify bound, backend…`);
     const spec = { kind: 'login', path: '/api/auth/login', connections: HASH_CONNECTIONS, args: () => [emailsFile, PASSWORD, '/api/auth/login'] };
+    await freshBackend();
     const [bound, api2] = await compare([B.hash, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
     results.scenarios.loginBaseline = bound;
     results.scenarios.login = api2;
@@ -267,11 +287,21 @@ async function main() {
     log(`4. register (c=${HASH_CONNECTIONS}): argon2 hash bound, backend…`);
     let n = 0;
     const spec = { kind: 'register', path: '/api/auth/register', connections: HASH_CONNECTIONS, args: () => [`r${runId}x${n++}`, PASSWORD, '/api/auth/register'] };
+    await freshBackend();
     const [bound, api4] = await compare([B.hash, B.backend], spec, CFG.rounds);
     results.scenarios.registerBaseline = bound;
     results.scenarios.register = api4;
   }
+
+  if (wants('list') && (wants('login') || wants('register'))) {
+    // One process, every load in turn: the backend that just hashed now serves the task list, so
+    // it holds the list's heap and the hashes' arenas at once — what a production instance sizes for.
+    log('one process: the task list on the backend that served the argon2 load…');
+    const [mixed] = await compare([B.backend], listSpec(mainTokensFile), 1);
+    results.scenarios.oneProcess = mixed;
+  }
   results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
+  if (wants('scaling')) await freshBackend();
 
   if (wants('scaling')) {
     // One database and one backend per table size, measured in interleaved rounds like every
@@ -279,7 +309,7 @@ async function main() {
     const sizes = [];
     for (const rows of CFG.sizes) {
       if (rows === MAIN_USERS * TASKS_PER_USER) {
-        sizes.push({ rows, target: { ...mainBackend, name: `backend-${sup(rows)}` }, pool: runnerPool, tokensFile: probeTokensFile, probe: probeUsers[0] });
+        sizes.push({ rows, target: { ...B.backend, name: `backend-${sup(rows)}` }, pool: runnerPool, tokensFile: probeTokensFile, probe: probeUsers[0] });
         continue;
       }
       const sib = await db.sibling(`r${Math.round(Math.log10(rows))}`);
@@ -617,7 +647,9 @@ function summarize(r) {
   const target = (name, value, goal, ok) => rows.push({ name, value, goal, met: ok == null ? null : ok });
   if (s.list) {
     target('Task list ≥ 70 % of hand-written req/s', ratio(s.list, s.listBaseline), '≥ 0.70', ratio(s.list, s.listBaseline) >= 0.7);
-    target('Task list p99 ≤ 25 ms at c=50', s.list.p99ms, '≤ 25 ms', s.list.p99ms <= 25);
+    // The minimum's own p99 says whether this machine can meet the goal at all.
+    const floorNote = s.listBaseline ? ` (hand-written minimum: ${s.listBaseline.p99ms.toFixed(1)} ms)` : '';
+    target(`Task list p99 ≤ 25 ms at c=50${floorNote}`, s.list.p99ms, '≤ 25 ms', s.list.p99ms <= 25);
   }
   if (s.login) target('Login ≥ 90 % of the argon2 bound', ratio(s.login, s.loginBaseline), '≥ 0.90', ratio(s.login, s.loginBaseline) >= 0.9);
   if (s.refresh) target('Refresh ≥ 70 % of hand-written', ratio(s.refresh, s.refreshBaseline), '≥ 0.70', ratio(s.refresh, s.refreshBaseline) >= 0.7);
@@ -637,7 +669,8 @@ function summarize(r) {
     target('Login lookups can use an index (sampled statements)', bad.length === 0 ? 1 : 0, 'yes', bad.length === 0);
   }
   const backendRss = Math.max(...[s.list, s.login, s.refresh, s.register, ...r.scaling].filter(Boolean).map((x) => x.rssMaxMiB));
-  if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB', backendRss, '< 200 MiB', backendRss < 200);
+  if (Number.isFinite(backendRss)) target('Backend RSS under load < 200 MB (each load)', backendRss, '< 200 MiB', backendRss < 200);
+  if (s.oneProcess) target('Backend RSS < 200 MB, one process serving argon2 then list load', s.oneProcess.rssMaxMiB, '< 200 MiB', s.oneProcess.rssMaxMiB < 200);
   // The smoke test judges the product: errors of the backend fail the run; errors of a baseline (a
   // measuring instrument starved of CPU on a busy machine) are reported, not fatal.
   const isBackend = (key) => !/Baseline$|^floor$|^nest|InProcess$/.test(key);

@@ -52,6 +52,8 @@ function rows(r) {
   add('', '**backend**', s.refresh, s.refreshBaseline, 'of hand-written');
   add(`4. Register (c=${c.hashConnections})`, 'argon2id hash over node:http (bound)', s.registerBaseline);
   add('', '**backend**', s.register, s.registerBaseline, 'of bound');
+  add('One process', '**backend** that served the argon2 load, then the task list', s.oneProcess);
+  if (s.oneProcess) out[out.length - 1].ratio = 'RSS of every load at once';
   const first = r.scaling[0];
   for (const [i, m] of r.scaling.entries()) {
     add(i === 0 ? `5. Scaling (c=${c.listConnections})` : '', `**backend**, ${sup(m.nominalRows)} task rows`, m);
