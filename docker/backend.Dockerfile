@@ -41,7 +41,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=160" \
-    MALLOC_ARENA_MAX=4
+    MALLOC_ARENA_MAX=3
 WORKDIR /app
 # Owned by root and only readable by the app user: a compromised process cannot rewrite its own code.
 COPY --from=prod-deps /app/node_modules ./node_modules
