@@ -1,6 +1,7 @@
 // Hash bound: node:http doing nothing but the argon2id work of a login (one verify) or of a
 // registration (one hash) at the configured cost, on a libuv pool of the size the backend runs
 // (the runner passes the backend's thread count as UV_THREADPOOL_SIZE). No database, no framework.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { importFromBackend } from '../lib/util.mjs';
 
@@ -27,7 +28,8 @@ http
       try {
         const { password } = JSON.parse(Buffer.concat(chunks));
         if (req.url === '/api/auth/register') {
-          await argon2.hash(password, options);
+          // Salt drawn synchronously, as the backend's PasswordService does: one trip through the pool.
+          await argon2.hash(password, { ...options, salt: randomBytes(16) });
           return send(res, 201, { ok: true });
         }
         const ok = await argon2.verify(storedHash, password);
