@@ -14,7 +14,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
-import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
+import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvNiceIncrement, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedSessions, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
@@ -186,12 +186,15 @@ async function main() {
   // ---- baselines ------------------------------------------------------------------------------
   // The baselines run with the backend's start environment too: the same allocator settings for all,
   // and the libuv pool the backend sized for itself (one thread per core unless UV_THREADPOOL_SIZE
-  // is set), counted now that the login above has started it.
+  // is set), counted now that the login above has started it…
   const backendThreadpool = libuvWorkers(mainBackend.pid);
+  const backendThreadpoolNice = libuvNiceIncrement(mainBackend.pid);
   const baseEnv = {
     ...backendEnv, ...startEnv, DATABASE_URL: db.url, JWT_ISSUER: claims.iss, JWT_AUDIENCE: claims.aud,
     PASSWORD_HASH: passwordHash, BODY_FILE: bodyFile,
     ...(backendThreadpool ? { UV_THREADPOOL_SIZE: String(backendThreadpool) } : {}),
+    // …at the backend's priority below its event loop, which the hash bound applies to itself.
+    THREADPOOL_NICE: String(backendThreadpoolNice ?? 0),
   };
   const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
@@ -301,6 +304,7 @@ async function main() {
     results.scenarios.oneProcess = mixed;
   }
   results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
+  results.meta.libuvNiceIncrement = { backend: libuvNiceIncrement(B.backend.pid), hashBaseline: libuvNiceIncrement(B.hash.pid) };
   if (wants('scaling')) await freshBackend();
 
   if (wants('scaling')) {

@@ -7,6 +7,7 @@ import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
 import { releaseStartupMemory } from './startup-memory.js';
+import { lowerThreadpoolPriority } from './threadpool-priority.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -42,6 +43,7 @@ async function bootstrap(): Promise<void> {
   await configureApp(app, config);
   await app.listen({ port: config.port, host: config.host });
   await releaseStartupMemory();
+  await lowerThreadpoolPriority(config.threadpoolNice);
   const logger = app.get(Logger);
   logger.log(`API on http://localhost:${config.port}/api — Swagger UI at http://localhost:${config.port}/api/docs`, 'Bootstrap');
 

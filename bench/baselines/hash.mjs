@@ -1,11 +1,14 @@
 // Hash bound: node:http doing nothing but the argon2id work of a login (one verify) or of a
 // registration (one hash) at the configured cost, on a libuv pool of the size the backend runs
-// (the runner passes the backend's thread count as UV_THREADPOOL_SIZE). No database, no framework.
+// (the runner passes the backend's thread count as UV_THREADPOOL_SIZE, and their priority below the
+// event loop as THREADPOOL_NICE). No database, no framework.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { importFromBackend } from '../lib/util.mjs';
 
 const argon2 = await importFromBackend('argon2');
+// The backend's own code for it: hashing threads below the event loop, as far as the runner says.
+const { lowerThreadpoolPriority } = await import(new URL('../../backend/dist/threadpool-priority.js', import.meta.url));
 const storedHash = process.env.PASSWORD_HASH;
 const options = {
   type: argon2.argon2id,
@@ -39,7 +42,7 @@ http
       }
     });
   })
-  .listen(Number(process.env.PORT), '127.0.0.1');
+  .listen(Number(process.env.PORT), '127.0.0.1', () => void lowerThreadpoolPriority(Number(process.env.THREADPOOL_NICE ?? 0)));
 
 // A clean exit on SIGTERM lets `node --cpu-prof` write its profile when the runner stops us.
 process.on('SIGTERM', () => process.exit(0));

@@ -44,6 +44,20 @@ export function libuvWorkers(pid) {
   }
 }
 
+/** How many nice levels below the process's main thread its libuv pool threads run (null: none). */
+export function libuvNiceIncrement(pid) {
+  const niceOf = (tid) => {
+    const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]);
+  };
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'libuv-worker') return niceOf(t) - niceOf(pid);
+    }
+  } catch {}
+  return null;
+}
+
 /** Samples VmRSS of `pid` while a load runs. */
 export function rssSampler(pid, everyMs = 200) {
   const samples = [];

@@ -68,6 +68,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ UV_THREADPOOL_SIZE: '2000' })).toEqual(['UV_THREADPOOL_SIZE must be between 1 and 1024 (got 2000)']);
   });
 
+  it('lowers the pool threads 10 nice levels below the event loop unless THREADPOOL_NICE says otherwise', () => {
+    expect(loadConfig({}).threadpoolNice).toBe(10);
+    expect(loadConfig({ THREADPOOL_NICE: '0' }).threadpoolNice).toBe(0);
+    expect(problemsOf({ THREADPOOL_NICE: '20' })).toEqual(['THREADPOOL_NICE must be between 0 and 19 (got 20)']);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({ ENVIRONMENT: 'staging', PORT: 'http', CORS_ORIGINS: '*', DATABASE_URL: 'mysql://x' });
     expect(problems).toHaveLength(4);

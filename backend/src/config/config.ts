@@ -48,6 +48,11 @@ export interface AppConfig {
    * does). `main.ts` applies it before the pool starts.
    */
   readonly threadpoolSize: number;
+  /**
+   * How much lower than the event loop's the pool threads' scheduling priority is (a nice
+   * increment, Linux only; 0 leaves them alone). `main.ts` applies it once listening.
+   */
+  readonly threadpoolNice: number;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly outboxDir: string };
   readonly appUrl: string;
@@ -204,6 +209,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // lookup or file write never queues behind a single hash). Node's fixed 4 ran four 19 MiB
     // hashes at once on two cores — no faster than two, and 38 MiB more memory (BENCHMARKS.md).
     threadpoolSize: int('UV_THREADPOOL_SIZE', Math.max(2, availableParallelism()), 1, 1024),
+    // Hashing yields to the event loop: a flood of sign-ins (credential stuffing, a login storm)
+    // must not starve every other request. Under list + login load at once, 10 gave the list +45 %
+    // requests/s for −20 % sign-ins; with sign-ins alone it costs nothing (BENCHMARKS.md).
+    threadpoolNice: int('THREADPOOL_NICE', 10, 0, 19),
     admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     mail: {
       smtpUrl,
