@@ -105,8 +105,9 @@ export class SessionsService {
     // wal_writer_delay can lose it, and then the session, its first token and its audit row go
     // together, so the tokens the client holds are refused (no session) and nothing dangles; any
     // later durable commit — a write made with the session, its revocation — flushes the WAL past
-    // it first. Registration (the caller's transaction), rotation and revocation stay synchronous:
-    // losing one of those would resurrect a spent token or a revoked session.
+    // it first. Rotation and revocation stay synchronous (losing one would resurrect a spent token
+    // or a revoked session), and so does registration, the caller's transaction: an account the
+    // client was told exists.
     const relaxed = options.manager === undefined;
     const text = `WITH ${relaxed ? `relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), ` : ''}session AS (
          INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
