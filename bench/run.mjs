@@ -4,7 +4,7 @@
 // generator, moments apart (rounds interleave them so drift on a shared machine hits both alike).
 //
 // Options: --quick (< 2 min smoke run), --seconds=N, --rounds=N, --sizes=1000,100000,1000000,
-//          --only=list,refresh,login,register,scaling, --profile (backend --cpu-prof into
+//          --only=list,refresh,login,register,storm,scaling, --profile (backend --cpu-prof into
 //          bench/results/profiles/), --keep-db (do not drop the bench database),
 //          --loadgen=autocannon (instead of wrk).
 import { randomBytes } from 'node:crypto';
@@ -139,8 +139,8 @@ async function main() {
   const profileFlagsFor = (name) =>
     flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
   /** Migrates `database` and starts a backend on it; returns a measurable target. */
-  const startBackend = async (name, database) => {
-    const extraEnv = await migrate(database.url);
+  const startBackend = async (name, database, overrides = {}) => {
+    const extraEnv = { ...(await migrate(database.url)), ...overrides };
     const port = await freePort();
     const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), mainJs], {
       env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
@@ -303,6 +303,45 @@ async function main() {
     const [mixed] = await compare([B.backend], listSpec(mainTokensFile), 1);
     results.scenarios.oneProcess = mixed;
   }
+  // Full runs only unless asked for (--only=storm): the quick smoke run has two minutes.
+  if (wants('storm') && (!QUICK || CFG.only?.includes('storm'))) {
+    // The task list and a sign-in storm on one instance at once. The hashing threads run below the
+    // event loop (THREADPOOL_NICE); a backend with THREADPOOL_NICE=0 beside it shows what that buys.
+    log(`6. the task list (c=${LIST_CONNECTIONS}) during a sign-in storm (c=${HASH_CONNECTIONS}): backend, backend with THREADPOOL_NICE=0…`);
+    await freshBackend();
+    const flat = await startBackend('backend-nice0', db, { THREADPOOL_NICE: '0' });
+    const stormOnce = async (target, seconds) => {
+      const load = (kind, args, connections) => runLoad(LOADGEN, { url: target.url, kind, args, threads: 1, connections, seconds });
+      const rss = rssSampler(target.pid);
+      const [list, login] = await Promise.all([
+        load('get', [mainTokensFile, '/api/tasks?limit=20'], LIST_CONNECTIONS),
+        load('login', [emailsFile, PASSWORD, '/api/auth/login'], HASH_CONNECTIONS),
+      ]);
+      if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
+      // One process serves both loads: its CPU per request of either would be a guess, so none.
+      return { list: { ...list, cpuUs: null, rssMaxMiB: rss.stop().maxMiB }, login: { ...login, cpuUs: null } };
+    };
+    const targets = [B.backend, flat];
+    for (const t of targets) await stormOnce(t, CFG.warmupSeconds * 3);
+    const runs = targets.map(() => ({ list: [], login: [] }));
+    const rounds = Math.max(1, Math.ceil(CFG.rounds / 2));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 ? [1, 0] : [0, 1];
+      for (const i of order) {
+        const m = await stormOnce(targets[i], CFG.seconds);
+        runs[i].list.push(m.list);
+        runs[i].login.push(m.login);
+        log(`  ${targets[i].name.padEnd(13)} list ${fmtRate(m.list.ok / m.list.seconds)} req/s  p50 ${(m.list.p50us / 1000).toFixed(2)} ms  p99 ${(m.list.p99us / 1000).toFixed(2)} ms | sign-ins ${fmtRate(m.login.ok / m.login.seconds)}/s  p99 ${(m.login.p99us / 1000).toFixed(2)} ms  errors ${m.list.errors + m.login.errors}`);
+      }
+    }
+    results.scenarios.stormList = aggregate('backend', runs[0].list);
+    results.scenarios.stormLogin = aggregate('backend', runs[0].login);
+    results.scenarios.stormListNice0 = aggregate('backend-nice0', runs[1].list);
+    results.scenarios.stormLoginNice0 = aggregate('backend-nice0', runs[1].login);
+    await stopProcess(flat.proc);
+    children.splice(children.indexOf(flat.proc), 1);
+  }
+
   results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
   results.meta.libuvNiceIncrement = { backend: libuvNiceIncrement(B.backend.pid), hashBaseline: libuvNiceIncrement(B.hash.pid) };
   if (wants('scaling')) await freshBackend();
@@ -456,9 +495,9 @@ function aggregate(target, runs) {
     maxms: Math.max(...runs.map((r) => r.maxus)) / 1000,
     errors: runs.reduce((a, r) => a + r.errors, 0),
     statuses,
-    cpuUsPerReq: runs.reduce((a, r) => a + r.cpuUs, 0) / requests,
+    cpuUsPerReq: runs.every((r) => r.cpuUs != null) ? runs.reduce((a, r) => a + r.cpuUs, 0) / requests : null,
     dbCpuUsPerReq: dbCpu == null ? null : dbCpu / requests,
-    rssMaxMiB: Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)),
+    rssMaxMiB: runs.some((r) => r.rssMaxMiB != null) ? Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)) : null,
     rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
     queries: runs.find((r) => r.queries)?.queries,
   };
