@@ -54,15 +54,15 @@ function rows(r) {
   add('', '**backend**', s.register, s.registerBaseline, 'of bound');
   add('One process', '**backend** that served the argon2 load, then the task list', s.oneProcess);
   if (s.oneProcess) out[out.length - 1].ratio = 'RSS of every load at once';
-  add(`6. List + sign-in storm (c=${c.listConnections} + ${c.hashConnections})`, 'backend with THREADPOOL_NICE=0: the task list', s.stormListNice0);
-  add('', 'backend with THREADPOOL_NICE=0: sign-ins beside it', s.stormLoginNice0);
-  add('', '**backend**: the task list', s.stormList, s.stormListNice0, 'of NICE=0');
-  add('', '**backend**: sign-ins beside it', s.stormLogin, s.stormLoginNice0, 'of NICE=0');
   const first = r.scaling[0];
   for (const [i, m] of r.scaling.entries()) {
     add(i === 0 ? `5. Scaling (c=${c.listConnections})` : '', `**backend**, ${sup(m.nominalRows)} task rows`, m);
     out[out.length - 1].ratio = i === 0 ? 'p50 reference' : `p50 ${fmt.ratio(median(m.rounds.map((x, k) => x.p50ms / first.rounds[k].p50ms)))}`;
   }
+  add(`6. List + sign-in storm (c=${c.listConnections} + ${c.hashConnections})`, 'backend with THREADPOOL_NICE=0: the task list', s.stormListNice0);
+  add('', 'backend with THREADPOOL_NICE=0: sign-ins beside it', s.stormLoginNice0);
+  add('', '**backend**: the task list', s.stormList, s.stormListNice0, 'of NICE=0');
+  add('', '**backend**: sign-ins beside it', s.stormLogin, s.stormLoginNice0, 'of NICE=0');
   return out;
 }
 
