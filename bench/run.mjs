@@ -220,15 +220,17 @@ async function main() {
   // thread that ever hashed, so a shared process would report the list's heap in the login row and
   // the hashes' arenas in the list's. What one process serving every load holds is measured apart
   // (the "one process" row, after the scenarios).
+  const retire = async (target) => {
+    await stopProcess(target.proc);
+    children.splice(children.indexOf(target.proc), 1);
+  };
   let servedLoad = false;
   const freshBackend = async () => {
     if (!servedLoad) {
       servedLoad = true;
       return;
     }
-    const old = B.backend;
-    await stopProcess(old.proc);
-    children.splice(children.indexOf(old.proc), 1);
+    await retire(B.backend);
     B.backend = await startBackend('backend', db);
   };
 
@@ -338,15 +340,13 @@ async function main() {
     results.scenarios.stormLogin = aggregate('backend', runs[0].login);
     results.scenarios.stormListNice0 = aggregate('backend-nice0', runs[1].list);
     results.scenarios.stormLoginNice0 = aggregate('backend-nice0', runs[1].login);
-    await stopProcess(flat.proc);
-    children.splice(children.indexOf(flat.proc), 1);
+    await retire(flat);
   }
 
   results.meta.libuvWorkers = { backend: libuvWorkers(B.backend.pid), hashBaseline: libuvWorkers(B.hash.pid) };
   results.meta.libuvNiceIncrement = { backend: libuvNiceIncrement(B.backend.pid), hashBaseline: libuvNiceIncrement(B.hash.pid) };
-  if (wants('scaling')) await freshBackend();
-
   if (wants('scaling')) {
+    await freshBackend();
     // One database and one backend per table size, measured in interleaved rounds like every
     // other comparison: sizes cannot be compared moments apart in a single growing table.
     const sizes = [];

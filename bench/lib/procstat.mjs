@@ -29,19 +29,24 @@ export function rssKiB(pid) {
   }
 }
 
-/** Threads named by libuv for its pool: tells which threadpool size a process really runs with. */
-export function libuvWorkers(pid) {
+/** Thread ids of the threads libuv named for its pool; null if the process cannot be read. */
+function libuvThreadIds(pid) {
   try {
-    let n = 0;
-    for (const t of readdirSync(`/proc/${pid}/task`)) {
+    return readdirSync(`/proc/${pid}/task`).filter((t) => {
       try {
-        if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'libuv-worker') n++;
-      } catch {}
-    }
-    return n;
+        return readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'libuv-worker';
+      } catch {
+        return false; // a thread that ended meanwhile
+      }
+    });
   } catch {
     return null;
   }
+}
+
+/** How many threads libuv runs in its pool: tells which threadpool size a process really has. */
+export function libuvWorkers(pid) {
+  return libuvThreadIds(pid)?.length ?? null;
 }
 
 /** How many nice levels below the process's main thread its libuv pool threads run (null: none). */
@@ -50,12 +55,12 @@ export function libuvNiceIncrement(pid) {
     const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]);
   };
+  const [first] = libuvThreadIds(pid) ?? [];
   try {
-    for (const t of readdirSync(`/proc/${pid}/task`)) {
-      if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'libuv-worker') return niceOf(t) - niceOf(pid);
-    }
-  } catch {}
-  return null;
+    return first === undefined ? null : niceOf(first) - niceOf(pid);
+  } catch {
+    return null;
+  }
 }
 
 /** Samples VmRSS of `pid` while a load runs. */
