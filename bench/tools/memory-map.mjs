@@ -4,7 +4,7 @@
 // The kinds are told apart by how their owners map memory, which is a heuristic, named per row:
 // V8 allocates its heap in 256 KiB pages; glibc gives every non-main arena a heap aligned to 64 MiB
 // (its HEAP_MAX_SIZE) and keeps the main arena in [heap]; argon2's 19 MiB blocks live in those arenas.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 const pid = process.argv[2];
 if (!/^\d+$/.test(pid ?? '')) {
@@ -14,14 +14,8 @@ if (!/^\d+$/.test(pid ?? '')) {
 
 const V8_PAGE = 256 * 1024;
 const ARENA_ALIGN = 64 * 1024 * 1024;
-const exe = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
-const exePath = (() => {
-  try {
-    return readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').find((l) => l.includes('r-xp') && l.trim().endsWith(`/${exe.split('/').pop()}`))?.trim().split(/\s+/).pop();
-  } catch {
-    return undefined;
-  }
-})();
+// The executable's own mappings carry its resolved path, which /proc/<pid>/exe names exactly.
+const exePath = readlinkSync(`/proc/${pid}/exe`);
 
 const maps = [];
 let cur;
@@ -37,8 +31,8 @@ for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
 }
 
 const rows = new Map();
-const add = (kind, kib, note = '') => {
-  const r = rows.get(kind) ?? { kib: 0, n: 0, note };
+const add = (kind, kib) => {
+  const r = rows.get(kind) ?? { kib: 0, n: 0 };
   r.kib += kib;
   r.n += 1;
   rows.set(kind, r);
@@ -49,7 +43,8 @@ for (const m of maps) {
   const size = Number(m.end - m.start);
   const fileKiB = m.rss - m.anon;
   if (m.name === exePath) {
-    if (fileKiB) add(`executable ${m.perm === 'r-xp' ? 'code' : 'read-only data'} (file pages)`, fileKiB, m.perm);
+    const part = m.perm.includes('x') ? 'code' : m.perm.includes('w') ? 'data' : 'read-only data';
+    if (fileKiB) add(`executable ${part} (file pages)`, fileKiB);
     if (m.anon) add('executable, written (data, relocations)', m.anon);
   } else if (m.name.startsWith('/')) {
     add('shared libraries and native addons (file pages)', fileKiB);
@@ -73,7 +68,7 @@ for (const m of maps) {
 
 const mib = (kib) => (kib / 1024).toFixed(1).padStart(7);
 const total = [...rows.values()].reduce((s, r) => s + r.kib, 0);
-process.stdout.write(`RSS of ${pid} (${exe}): ${mib(total).trim()} MiB\n`);
+process.stdout.write(`RSS of ${pid} (${exePath}): ${mib(total).trim()} MiB\n`);
 for (const [kind, r] of [...rows].sort((a, b) => b[1].kib - a[1].kib)) {
   if (r.kib >= 512) process.stdout.write(`${mib(r.kib)} MiB  ${kind}${r.n > 1 ? ` ×${r.n}` : ''}\n`);
 }
