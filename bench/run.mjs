@@ -14,6 +14,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
+import { memoryMap } from './lib/memory-map.mjs';
 import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvNiceIncrement, libuvWorkers, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedSessions, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
@@ -435,10 +436,12 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const r = await runLoad(LOADGEN, { url: target.url, kind: spec.kind, args, threads: WRK_THREADS, connections: spec.connections, seconds });
   const queries = stopSampling ? await stopSampling() : undefined;
   const mem = rss.stop();
+  // Who holds the memory, read while the load's pages are still resident (a few ms of /proc).
+  const memory = memoryMap(target.pid);
   const cpu1 = cpuMicros(target.pid);
   const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids(dbName))])]);
   if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
-  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, loadAvg1: load, queries };
+  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, memory, loadAvg1: load, queries };
 }
 
 /**
@@ -498,6 +501,8 @@ function aggregate(target, runs) {
     cpuUsPerReq: runs.every((r) => r.cpuUs != null) ? runs.reduce((a, r) => a + r.cpuUs, 0) / requests : null,
     dbCpuUsPerReq: dbCpu == null ? null : dbCpu / requests,
     rssMaxMiB: runs.some((r) => r.rssMaxMiB != null) ? Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)) : null,
+    // By owner, at the end of the round with the highest peak.
+    memory: runs.reduce((a, r) => ((r.rssMaxMiB ?? 0) > (a?.rssMaxMiB ?? -1) ? r : a), null)?.memory ?? null,
     rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
     queries: runs.find((r) => r.queries)?.queries,
   };

@@ -98,6 +98,34 @@ function loginPlans(r) {
     .join('\n')}\n`;
 }
 
+/** The backend's RSS by owner for each of its loads (bench/lib/memory-map.mjs; end of the busiest round). */
+function memoryRows(r) {
+  const s = r.scenarios;
+  const loads = [['1. task list', s.list], ['2. login', s.login], ['3. refresh', s.refresh], ['4. register', s.register], ['one process', s.oneProcess]];
+  return loads.filter(([, m]) => m?.memory).map(([load, m]) => {
+    const sum = (test) => m.memory.kinds.filter((k) => test(k.kind)).reduce((a, k) => a + k.mib, 0);
+    const binary = sum((k) => k.startsWith('executable'));
+    const v8 = sum((k) => k.startsWith('V8 '));
+    const threadArenas = m.memory.arenas.filter((a) => a.where !== '[heap]' && a.mib >= 1).map((a) => a.mib.toFixed(1));
+    const main = sum((k) => k.startsWith('glibc main'));
+    const threads = sum((k) => k.startsWith('glibc thread'));
+    return {
+      load,
+      total: fmt.num(m.memory.totalMiB, 1),
+      binary: fmt.num(binary, 1),
+      v8: fmt.num(v8, 1),
+      main: fmt.num(main, 1),
+      threads: `${fmt.num(threads, 1)}${threadArenas.length ? ` (${threadArenas.join(' + ')})` : ''}`,
+      rest: fmt.num(m.memory.totalMiB - binary - v8 - main - threads, 1),
+    };
+  });
+}
+
+const MEMORY_COLS = [
+  ['load', 'backend load'], ['total', 'RSS MiB'], ['v8', 'V8 heap + code'], ['binary', 'node binary (file pages)'],
+  ['threads', 'glibc thread arenas'], ['main', 'glibc main arena'], ['rest', 'rest'],
+];
+
 function machine(r) {
   const m = r.meta;
   return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
@@ -120,7 +148,13 @@ ${mdTable(COLS, rows(r))}
 
 CPU µs/req: user+system time of the server process per request; DB CPU µs/req: of the PostgreSQL connection processes of the bench database. RSS: maximum sampled during the load.${a ? ` Raw argon2 verifies in process (no HTTP): ${fmt.int(a.verifiesPerSecond)}/s.` : ''}
 
-## Targets
+${memoryRows(r).length ? `## Where the backend's memory is (end of each load's busiest round)
+
+${mdTable(MEMORY_COLS, memoryRows(r))}
+
+Thread arenas are listed one by one: argon2's blocks (ARGON2_MEMORY_KIB each, one per hashing thread) live there.
+
+` : ''}## Targets
 
 ${mdTable([['name', 'target'], ['value', 'measured'], ['goal', 'goal'], ['met', '']], targetRows(r))}
 
@@ -137,6 +171,11 @@ export function renderTable(r) {
   const widths = COLS.map(([k, h]) => Math.max(h.length, ...data.map((d) => d[k].length)));
   const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [line(COLS.map((c) => c[1])), widths.map((w) => '-'.repeat(w)).join('  '), ...data.map((d) => line(COLS.map(([k]) => d[k])))];
+  const mem = memoryRows(r);
+  if (mem.length) {
+    out.push('', "Where the backend's memory is (MiB, end of each load's busiest round):");
+    for (const m of mem) out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary} + thread arenas ${m.threads} + main arena ${m.main} + rest ${m.rest}`);
+  }
   out.push('', 'Targets:');
   for (const t of targetRows(r)) out.push(`  ${t.met === 'met' ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (goal ${t.goal})`);
   out.push('', `Machine: ${machine(r)}`);
