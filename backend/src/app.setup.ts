@@ -135,6 +135,42 @@ export function answerCors(request: FastifyRequest, reply: FastifyReply, allowed
   return true;
 }
 
+/**
+ * How long close() waits for handlers whose clients have already gone. main.ts gives the whole
+ * shutdown 10 s; this leaves the pools the rest.
+ */
+const HANDLER_DRAIN_MS = 5_000;
+
+/**
+ * Handlers in flight, from onRequest until their reply is produced. Fastify's close() resolves
+ * once the last socket has closed, but a handler whose client hung up is still running then, and
+ * the shutdown hooks after close() end the database pool under it: its query fails, with a 500
+ * nobody receives and an error in the log — and a registration that had hashed never commits.
+ * close() (its onClose hook) waits for them too.
+ */
+class HandlersInFlight {
+  private readonly counted = new WeakSet<FastifyRequest>();
+  private count = 0;
+  private drained: (() => void) | undefined;
+
+  started(request: FastifyRequest): void {
+    this.counted.add(request);
+    this.count++;
+  }
+
+  finished(request: FastifyRequest): void {
+    if (this.counted.delete(request) && --this.count === 0) this.drained?.();
+  }
+
+  async drain(maxMs: number): Promise<void> {
+    if (this.count === 0) return;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      setTimeout(resolve, maxMs).unref();
+    });
+  }
+}
+
 /** Everything between "the module graph exists" and "listen": shared by main.ts and the test kit. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.setGlobalPrefix('api');
@@ -150,7 +186,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Every response's own headers, in one hook. One request id everywhere: Fastify's (from a sane
   // X-Request-Id or fresh), echoed to the client, bound to every line logged while handling the
   // request, and on its completion line.
+  const handlers = new HandlersInFlight();
   fastify.addHook('onRequest', (request, reply, done) => {
+    handlers.started(request);
     reply.header('X-Request-Id', request.id);
     for (const [name, value] of securityHeaders) reply.header(name, value);
     if (!answerCors(request, reply, corsOrigins)) done();
@@ -164,7 +202,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   // The completion line: 5xx at error, 4xx at warn, the rest at info — built only when that level
   // is enabled. The query string is left out: it is where tokens end up when clients misbehave.
+  // Every reply passes onSend, also one written to a socket the client has closed.
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    handlers.finished(request);
+    done(null, payload);
+  });
+  fastify.addHook('onClose', () => handlers.drain(HANDLER_DRAIN_MS));
   fastify.addHook('onResponse', (request, reply, done) => {
+    handlers.finished(request);
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
     const root = PinoLogger.root;

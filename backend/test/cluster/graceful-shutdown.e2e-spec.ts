@@ -12,7 +12,7 @@ let deployment: Deployment;
 let tokens: Tokens;
 
 beforeAll(async () => {
-  deployment = await deploy('shutdown', 2, { THROTTLE_LIMIT: '1000', AUTH_THROTTLE_LIMIT: '1000' });
+  deployment = await deploy('shutdown', 3, { THROTTLE_LIMIT: '1000', AUTH_THROTTLE_LIMIT: '1000' });
   const email = uniqueEmail('shutdown');
   await register(deployment.instances[0].url, email);
   tokens = await login(deployment.instances[0].url, email, PASSWORD);
@@ -83,6 +83,32 @@ it('SIGTERM: refuses new connections, completes the in-flight request, closes it
   const shutdownLog = victim.records().map((r) => String(r.msg ?? ''));
   expect(shutdownLog.some((m) => /SIGTERM received/.test(m))).toBe(true);
   expect(victim.records().filter((r) => r.level >= 50)).toEqual([]);
+}, T);
+
+it('SIGTERM: a handler whose client already hung up still finishes before the pools close', async () => {
+  const instance = deployment.instances[2];
+  const email = uniqueEmail('abandoned');
+  // A registration spends tens of milliseconds hashing before it writes: the client sends it whole,
+  // hangs up while the hash runs, and the instance is told to stop at once.
+  const body = JSON.stringify({ email, password: PASSWORD, name: 'Abandoned' });
+  const req = httpRequest({
+    host: '127.0.0.1',
+    port: instance.port,
+    method: 'POST',
+    path: '/api/auth/register',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
+  req.on('error', () => undefined); // the hang-up below
+  req.end(body);
+  await sleep(15);
+  req.destroy();
+  const exit = await instance.stop('SIGTERM', 20_000);
+
+  expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+  // The account was written: the shutdown waited for the handler instead of closing the pool under it.
+  const rows = await dbQuery(deployment.db.url, 'SELECT count(*)::int AS n FROM users WHERE email = $1', [email]);
+  expect(rows[0].n).toBe(1);
+  expect(instance.records().filter((r) => r.level >= 50)).toEqual([]);
 }, T);
 
 it('SIGTERM on an idle instance exits 0 at once (no keep-alive connection holds it open)', async () => {
