@@ -200,14 +200,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('preHandler', (request, _reply, done) => {
     requestIds.run(request.id, () => requestScope.runInContext(done));
   });
-  // The completion line: 5xx at error, 4xx at warn, the rest at info — built only when that level
-  // is enabled. The query string is left out: it is where tokens end up when clients misbehave.
   // Every reply passes onSend, also one written to a socket the client has closed.
   fastify.addHook('onSend', (request, _reply, payload, done) => {
     handlers.finished(request);
     done(null, payload);
   });
   fastify.addHook('onClose', () => handlers.drain(HANDLER_DRAIN_MS));
+  // The completion line: 5xx at error, 4xx at warn, the rest at info — built only when that level
+  // is enabled. The query string is left out: it is where tokens end up when clients misbehave.
   fastify.addHook('onResponse', (request, reply, done) => {
     handlers.finished(request);
     const status = reply.statusCode;
