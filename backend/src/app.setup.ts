@@ -209,6 +209,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // The completion line: 5xx at error, 4xx at warn, the rest at info — built only when that level
   // is enabled. The query string is left out: it is where tokens end up when clients misbehave.
   fastify.addHook('onResponse', (request, reply, done) => {
+    // Already counted off in onSend; here too for a reply that bypasses onSend (counted once either way).
     handlers.finished(request);
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';

@@ -80,10 +80,3 @@ export function memoryMap(pid) {
     arenas: arenas.map((a) => ({ where: a.where, mib: mib(a.kib) })),
   };
 }
-
-/** The compact form the runner prints: the owners of at least 1 MiB, and the arenas of at least 1 MiB. */
-export function describeMemoryMap(map) {
-  const kinds = map.kinds.filter((k) => k.mib >= 1).map((k) => `${k.kind} ${k.mib.toFixed(1)}`);
-  const arenas = map.arenas.filter((a) => a.mib >= 1).map((a) => a.mib.toFixed(1));
-  return `${kinds.join(', ')}; arenas ${arenas.join(' + ')} MiB`;
-}

@@ -139,6 +139,7 @@ function mdTable(cols, data) {
 export function renderMarkdown(r) {
   const m = r.meta;
   const a = r.scenarios.argon2InProcess;
+  const memory = memoryRows(r);
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
@@ -148,9 +149,9 @@ ${mdTable(COLS, rows(r))}
 
 CPU µs/req: user+system time of the server process per request; DB CPU µs/req: of the PostgreSQL connection processes of the bench database. RSS: maximum sampled during the load.${a ? ` Raw argon2 verifies in process (no HTTP): ${fmt.int(a.verifiesPerSecond)}/s.` : ''}
 
-${memoryRows(r).length ? `## Where the backend's memory is (end of each load's busiest round)
+${memory.length ? `## Where the backend's memory is (end of each load's busiest round)
 
-${mdTable(MEMORY_COLS, memoryRows(r))}
+${mdTable(MEMORY_COLS, memory)}
 
 Thread arenas are listed one by one: argon2's blocks (ARGON2_MEMORY_KIB each, one per hashing thread) live there.
 
