@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { ListTasksQuery, TASK_SORTS, type TaskSort } from '../src/tasks/dto/task.dto.js';
+import { taskPageStatement } from '../src/tasks/tasks.service.js';
 import { createTestApp, type SignedInUser, type TestApp } from './kit/index.js';
 
 /** Tasks (`/api/tasks`) and `GET /api/stats` as API.md describes them. */
@@ -495,6 +497,29 @@ describe('Tasks API', () => {
         const first = await user.agent.get('/api/tasks').query({ sort: 'title', limit: 2 }).expect(200);
         const second = await user.agent.get('/api/tasks').query({ sort: 'title', limit: 2, offset: 2 }).expect(200);
         expect([...titles(first), ...titles(second)]).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
+      });
+
+      // Planned with scans and sorts priced out, so that on five rows the plan shows what could
+      // serve the statement rather than what is cheapest for five.
+      async function planOf(sort: TaskSort): Promise<string> {
+        const statement = taskPageStatement(user.id, Object.assign(new ListTasksQuery(), { limit: 20, offset: 0, sort }));
+        return t.db.transaction(async (em) => {
+          await em.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off');
+          const [{ 'QUERY PLAN': plan }] = await em.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
+          return JSON.stringify(plan);
+        });
+      }
+
+      it.each(TASK_SORTS.filter((sort) => sort !== '-dueDate'))('sort=%s reads the owner’s rows from an index in that order, no sort step', async (sort) => {
+        const plan = await planOf(sort);
+        expect(plan).toMatch(/"Index Name":"tasks_user_\w+_idx"/);
+        expect(plan).not.toMatch(/"Node Type":"(Sort|Incremental Sort)"/);
+      });
+
+      it('sort=-dueDate still reads through an index, then sorts: its nulls-last runs against the index’s order', async () => {
+        const plan = await planOf('-dueDate');
+        expect(plan).toMatch(/"Index Name":"tasks_user_\w+_idx"/);
+        expect(plan).toMatch(/"Node Type":"Sort"/);
       });
 
       it.each(['name', 'due_date', '+title', 'title,priority', 'createdAt DESC', ''])('sort=%s is 422', async (sort) => {

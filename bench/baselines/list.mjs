@@ -14,6 +14,17 @@ const verifyOptions = { issuer: process.env.JWT_ISSUER, audience: process.env.JW
 
 const UNAUTHORIZED = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authentication is required.' });
 
+// The backend's conversion of PostgreSQL's UTC text to ISO 8601 (backend/src/database/timestamptz.ts):
+// by string when the server wrote UTC, through a Date otherwise.
+function isoOf(text) {
+  const n = text.length;
+  if (n >= 22 && n <= 29 && text[4] === '-' && text[10] === ' ' && text.endsWith('+00')) {
+    const fraction = n > 22 && text[19] === '.' ? text.slice(20, n - 3) : '';
+    if (n === 22 || fraction.length === n - 23) return `${text.slice(0, 10)}T${text.slice(11, 19)}.${(fraction + '000').slice(0, 3)}Z`;
+  }
+  return pg.types.getTypeParser(1184, 'text')(text).toISOString();
+}
+
 function send(res, status, body, type = 'application/json; charset=utf-8') {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -36,8 +47,8 @@ async function handle(req, res) {
     completed: r.completed,
     priority: r.priority,
     dueDate: r.due_date,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: isoOf(r.created_at),
+    updatedAt: isoOf(r.updated_at),
   }));
   send(res, 200, JSON.stringify({ tasks, total: rows.length > 0 ? Number(rows[0].total) : 0, limit, offset }));
 }

@@ -5,24 +5,30 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { OwnedResourceService } from '../common/owned-resource.service.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
+import { timestamptzTextToIso } from '../database/timestamptz.js';
 import type { ListTasksQuery, TaskResponse, TaskSort, TaskStatsResponse } from './dto/task.dto.js';
 import { Task } from './task.entity.js';
 
-/** ORDER BY per sort key; each ends in `id` so pages are stable, and matches a (user_id, …) index. */
+/**
+ * ORDER BY per sort key; each ends in `id` so pages are stable, and matches a (user_id, …) index.
+ * Qualified, because a bare name in ORDER BY means the output column first: `due_date` would sort
+ * the `due_date::text` of the select list, which no index serves.
+ */
 const ORDER_BY: Record<TaskSort, string> = {
-  createdAt: 'created_at ASC, id ASC',
-  '-createdAt': 'created_at DESC, id DESC',
+  createdAt: 'tasks.created_at ASC, tasks.id ASC',
+  '-createdAt': 'tasks.created_at DESC, tasks.id DESC',
   // Tasks without a due date come last whichever way the dates run.
-  dueDate: 'due_date ASC NULLS LAST, id ASC',
-  '-dueDate': 'due_date DESC NULLS LAST, id DESC',
+  dueDate: 'tasks.due_date ASC NULLS LAST, tasks.id ASC',
+  '-dueDate': 'tasks.due_date DESC NULLS LAST, tasks.id DESC',
   // The task_priority enum sorts by rank: low < medium < high.
-  priority: 'priority ASC, id ASC',
-  '-priority': 'priority DESC, id DESC',
-  title: 'title ASC, id ASC',
-  '-title': 'title DESC, id DESC',
+  priority: 'tasks.priority ASC, tasks.id ASC',
+  '-priority': 'tasks.priority DESC, tasks.id DESC',
+  title: 'tasks.title ASC, tasks.id ASC',
+  '-title': 'tasks.title DESC, tasks.id DESC',
 };
 
-const COLUMNS = `id, title, description, completed, priority, due_date::text AS due_date, created_at, updated_at`;
+// Dates and timestamps as PostgreSQL's text: the response wants strings, not Dates (see timestamptz.ts).
+const COLUMNS = `id, title, description, completed, priority, due_date::text AS due_date, created_at::text AS created_at, updated_at::text AS updated_at`;
 
 interface TaskRow {
   id: string;
@@ -31,8 +37,8 @@ interface TaskRow {
   completed: boolean;
   priority: Task['priority'];
   due_date: string | null;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   total?: string;
 }
 
@@ -57,9 +63,34 @@ function rowToResponse(row: TaskRow): TaskResponse {
     completed: row.completed,
     priority: row.priority,
     dueDate: row.due_date,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: timestamptzTextToIso(row.created_at),
+    updatedAt: timestamptzTextToIso(row.updated_at),
   };
+}
+
+/**
+ * The statement of one page of an owner's tasks: the filters as parameters, a window count for the
+ * total. `where` and `filterValues` are the filters alone (for the count past the last page).
+ */
+export function taskPageStatement(ownerId: string, query: ListTasksQuery): { text: string; values: unknown[]; where: string; filterValues: unknown[] } {
+  const values: unknown[] = [ownerId];
+  let where = 'user_id = $1';
+  if (query.completed !== undefined) {
+    values.push(query.completed);
+    where += ` AND completed = $${values.length}`;
+  }
+  if (query.priority !== undefined) {
+    values.push(query.priority);
+    where += ` AND priority = $${values.length}`;
+  }
+  if (query.q) {
+    values.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where += ` AND (title ILIKE $${values.length} OR description ILIKE $${values.length})`;
+  }
+  const filterValues = [...values];
+  values.push(query.limit, query.offset);
+  const text = `SELECT ${COLUMNS}, count(*) OVER () AS total FROM tasks WHERE ${where} ORDER BY ${ORDER_BY[query.sort]} LIMIT $${values.length - 1} OFFSET $${values.length}`;
+  return { text, values, where, filterValues };
 }
 
 /** get/create/update/remove come from the owned-resource base; listing and stats are task-specific. */
@@ -80,30 +111,12 @@ export class TasksService extends OwnedResourceService<Task> {
    * count query only when the offset lies past the last row.
    */
   async search(owner: AuthUser, query: ListTasksQuery): Promise<{ tasks: TaskResponse[]; total: number }> {
-    const params: unknown[] = [owner.id];
-    let where = 'user_id = $1';
-    if (query.completed !== undefined) {
-      params.push(query.completed);
-      where += ` AND completed = $${params.length}`;
-    }
-    if (query.priority !== undefined) {
-      params.push(query.priority);
-      where += ` AND priority = $${params.length}`;
-    }
-    if (query.q) {
-      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where += ` AND (title ILIKE $${params.length} OR description ILIKE $${params.length})`;
-    }
-    const filterParams = [...params];
-    params.push(query.limit, query.offset);
+    const page = taskPageStatement(owner.id, query);
     // Prepared: the texts are a fixed set (filters present or not × sort keys), the values are parameters.
-    const rows = await this.prepared.query<TaskRow>(
-      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM tasks WHERE ${where} ORDER BY ${ORDER_BY[query.sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
+    const rows = await this.prepared.query<TaskRow>(page.text, page.values);
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && query.offset > 0) {
-      const [{ count }] = (await this.tasks.query(`SELECT count(*) AS count FROM tasks WHERE ${where}`, filterParams)) as { count: string }[];
+      const [{ count }] = (await this.tasks.query(`SELECT count(*) AS count FROM tasks WHERE ${page.where}`, page.filterValues)) as { count: string }[];
       total = Number(count);
     }
     return { tasks: rows.map(rowToResponse), total };
