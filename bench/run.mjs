@@ -6,7 +6,9 @@
 // Options: --quick (< 2 min smoke run), --seconds=N, --rounds=N, --sizes=1000,100000,1000000,
 //          --only=list,refresh,login,register,storm,scaling, --profile (backend --cpu-prof into
 //          bench/results/profiles/), --keep-db (do not drop the bench database),
-//          --loadgen=autocannon (instead of wrk).
+//          --loadgen=autocannon (instead of wrk), --against=<dir> (another build of the backend —
+//          a directory holding its dist/main.js, e.g. a copy of backend/dist from main — measured
+//          beside this one in the task list and refresh scenarios: an A/B of a change).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,6 +45,9 @@ const CFG = {
   only: opt('only')?.split(','),
 };
 const wants = (s) => !CFG.only || CFG.only.includes(s);
+// A/B: the other build runs from inside backend/ (or wherever its node_modules resolve), with this
+// build's flags and environment, so only the code differs.
+const AGAINST = opt('against') && resolve(opt('against'), existsSync(resolve(opt('against'), 'dist/main.js')) ? 'dist/main.js' : 'main.js');
 
 const CORES = os.availableParallelism();
 const LIST_CONNECTIONS = 50;
@@ -78,6 +83,7 @@ async function main() {
   await initProcStat();
   const mainJs = resolve(BACKEND_DIR, 'dist/main.js');
   if (!existsSync(mainJs)) throw new Error('backend/dist/main.js is missing: run `npm run build -w backend` first');
+  if (AGAINST && !existsSync(AGAINST)) throw new Error(`--against: ${AGAINST} is missing`);
   LOADGEN = await chooseLoadGenerator(opt('loadgen'), log);
   if (!LOADGEN) {
     throw new Error('no load generator: install wrk (Debian/Ubuntu `apt-get install wrk`, macOS `brew install wrk`) or autocannon (`npm install --no-save autocannon`)');
@@ -140,10 +146,10 @@ async function main() {
   const profileFlagsFor = (name) =>
     flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
   /** Migrates `database` and starts a backend on it; returns a measurable target. */
-  const startBackend = async (name, database, overrides = {}) => {
+  const startBackend = async (name, database, overrides = {}, entry = mainJs) => {
     const extraEnv = { ...(await migrate(database.url)), ...overrides };
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), mainJs], {
+    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), entry], {
       env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
     });
     children.push(p);
@@ -234,8 +240,10 @@ async function main() {
     await retire(B.backend);
     B.backend = await startBackend('backend', db);
   };
+  /** The --against build, fresh for each scenario like the backend; none without --against. */
+  const againstFor = async () => (AGAINST ? startBackend('backend-other', db, {}, AGAINST) : undefined);
 
-  const results = { meta: { ...meta, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
@@ -251,9 +259,14 @@ async function main() {
     log(`1. authenticated task list (c=${LIST_CONNECTIONS}): node:http floor, minimal NestJS, hand-written, backend…`);
     const spec = listSpec(mainTokensFile);
     await freshBackend();
-    const targets = [B.floor, B.nestFastify, ...(B.nestExpress ? [B.nestExpress] : []), B.list, B.backend];
+    const against = await againstFor();
+    const targets = [B.floor, B.nestFastify, ...(B.nestExpress ? [B.nestExpress] : []), B.list, B.backend, ...(against ? [against] : [])];
     const measured = await compare(targets, spec, CFG.rounds, { sampleQueriesOf: 'backend' });
     const [floor, nestFastify] = measured;
+    if (against) {
+      results.scenarios.listAgainst = measured.pop();
+      await retire(against);
+    }
     const [hand, api1] = measured.slice(-2);
     results.scenarios.floor = floor;
     results.scenarios.nestFastify = nestFastify;
@@ -261,6 +274,10 @@ async function main() {
     results.scenarios.listBaseline = hand;
     results.scenarios.list = api1;
     results.queries.list = api1.queries;
+    results.meta.listSqlMatchesBackend = sameStatements(api1.queries, [SESSION_ACTIVE_SQL, TASK_PAGE_SQL]);
+    if (results.meta.listSqlMatchesBackend === false) {
+      log('warning: the backend no longer sends bench/lib/sql.mjs\'s statements: the hand-written list runs other SQL than it (see queries.list in latest.json)');
+    }
   }
 
   if (wants('refresh')) {
@@ -271,7 +288,12 @@ async function main() {
       args: async () => [writeLines(`chains-${Date.now()}.txt`, await mintRefreshChains(runnerPool, mainUsers, REFRESH_CONNECTIONS * 2)), '/api/auth/refresh'],
     };
     await freshBackend();
-    const [hand, api3] = await compare([B.refresh, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    const against = await againstFor();
+    const [hand, api3, other] = await compare([B.refresh, B.backend, ...(against ? [against] : [])], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    if (against) {
+      results.scenarios.refreshAgainst = other;
+      await retire(against);
+    }
     results.scenarios.refreshBaseline = hand;
     results.scenarios.refresh = api3;
     results.queries.refresh = api3.queries;
@@ -551,6 +573,14 @@ async function explainList(pool, userId) {
  * answer does not depend on how many rows the table has today. A Seq Scan left in such a plan means
  * no index matches the predicate, and the statement reads the whole table at any size.
  */
+/** Whether every one of `texts` was among the sampled statements (null when nothing was sampled). */
+function sameStatements(sampled, texts) {
+  if (!sampled?.length) return null;
+  const norm = (q) => q.replace(/\s+/g, ' ').trim();
+  const seen = new Set(sampled.map((q) => norm(q.query)));
+  return texts.every((t) => seen.has(norm(t)));
+}
+
 async function explainSampledLookups(queries, email) {
   const out = [];
   const c = await runnerPool.connect();
@@ -721,7 +751,7 @@ function summarize(r) {
   if (s.oneProcess) target('Backend RSS < 200 MB, one process serving argon2 then list load', s.oneProcess.rssMaxMiB, '< 200 MiB', s.oneProcess.rssMaxMiB < 200);
   // The smoke test judges the product: errors of the backend fail the run; errors of a baseline (a
   // measuring instrument starved of CPU on a busy machine) are reported, not fatal.
-  const isBackend = (key) => !/Baseline$|^floor$|^nest|InProcess$/.test(key);
+  const isBackend = (key) => !/Baseline$|Against$|^floor$|^nest|InProcess$/.test(key);
   const count = (entries) => entries.filter((x) => x && typeof x.errors === 'number').reduce((a, x) => a + x.errors, 0);
   const errors = count([...Object.entries(s).filter(([k]) => isBackend(k)).map(([, v]) => v), ...r.scaling]);
   const baselineErrors = count(Object.entries(s).filter(([k]) => !isBackend(k)).map(([, v]) => v));

@@ -39,6 +39,12 @@ function rows(r) {
       ratio: base ? `${fmt.ratio(pairedRatio(m, base))} ${baseLabel}` : 'baseline',
     });
   };
+  // --against: the other build, and this build's rate as a ratio to it (the A/B's answer).
+  const againstRow = (other, mine) => {
+    if (!other) return;
+    add('', `other build (--against ${r.meta.against})`, other);
+    out[out.length - 1].ratio = `backend ${fmt.ratio(pairedRatio(mine, other))} of it`;
+  };
   const c = r.meta.config;
   add(`1. Task list (c=${c.listConnections})`, 'bare node:http, same JSON (floor)', s.floor);
   add('', 'minimal NestJS, Fastify adapter, same JSON', s.nestFastify, s.floor, 'of floor');
@@ -46,10 +52,12 @@ function rows(r) {
   add('', 'hand-written node:http + pg', s.listBaseline);
   add('', '**backend**', s.list, s.listBaseline, 'of hand-written');
   if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(pairedRatio(s.list, s.floor))} of floor`;
+  againstRow(s.listAgainst, s.list);
   add(`2. Login (c=${c.hashConnections})`, 'argon2id verify over node:http (bound)', s.loginBaseline);
   add('', '**backend**', s.login, s.loginBaseline, 'of bound');
   add(`3. Refresh (c=${c.refreshConnections})`, 'hand-written node:http + pg', s.refreshBaseline);
   add('', '**backend**', s.refresh, s.refreshBaseline, 'of hand-written');
+  againstRow(s.refreshAgainst, s.refresh);
   add(`4. Register (c=${c.hashConnections})`, 'argon2id hash over node:http (bound)', s.registerBaseline);
   add('', '**backend**', s.register, s.registerBaseline, 'of bound');
   add('One process', '**backend** that served the argon2 load, then the task list', s.oneProcess);
