@@ -525,7 +525,7 @@ function aggregate(target, runs) {
     rssMaxMiB: runs.some((r) => r.rssMaxMiB != null) ? Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)) : null,
     // By owner, at the end of the round with the highest peak.
     memory: runs.reduce((a, r) => ((r.rssMaxMiB ?? 0) > (a?.rssMaxMiB ?? -1) ? r : a), null)?.memory ?? null,
-    rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p99ms: r.p99us / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
+    rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p90ms: r.p90us / 1000, p99ms: r.p99us / 1000, maxms: r.maxus / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
     queries: runs.find((r) => r.queries)?.queries,
   };
 }
