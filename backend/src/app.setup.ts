@@ -141,6 +141,8 @@ export function answerCors(request: FastifyRequest, reply: FastifyReply, allowed
  */
 const HANDLER_DRAIN_MS = 5_000;
 
+const DOCS_PREFIX = '/api/docs';
+
 /**
  * Handlers in flight, from onRequest until their reply is produced. Fastify's close() resolves
  * once the last socket has closed, but a handler whose client hung up is still running then, and
@@ -191,6 +193,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     handlers.started(request);
     reply.header('X-Request-Id', request.id);
     for (const [name, value] of securityHeaders) reply.header(name, value);
+    // API responses are one user's data (or tokens): no browser or shared cache may keep them
+    // (OWASP ASVS 8.2.1). The public, static API docs may be cached.
+    if (!request.url.startsWith(DOCS_PREFIX)) reply.header('Cache-Control', 'no-store');
     if (!answerCors(request, reply, corsOrigins)) done();
   });
   // From preHandler on (after the body is read: body events would not carry the context), every
@@ -223,8 +228,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('api/docs', app, document, {
-    jsonDocumentUrl: 'api/docs-json',
+  SwaggerModule.setup(DOCS_PREFIX.slice(1), app, document, {
+    jsonDocumentUrl: `${DOCS_PREFIX.slice(1)}-json`,
     customSiteTitle: 'Nest Auth Stack API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   });

@@ -30,6 +30,19 @@ describe('HTTP security', () => {
     }
   });
 
+  it('lets no cache keep an API response (Cache-Control: no-store), errors included; the docs may be cached', async () => {
+    const api = [
+      await user.agent.get('/api/tasks').expect(200),
+      await user.agent.get('/api/auth/me').expect(200),
+      await t.http().get('/api/tasks').expect(401),
+      await t.http().get('/api/nope').expect(404),
+      await t.http().get('/api/health'),
+    ];
+    for (const res of api) expect(res.headers['cache-control']).toBe('no-store');
+    const docs = await t.http().get('/api/docs').redirects(1).expect(200);
+    expect(docs.headers['cache-control']).not.toBe('no-store');
+  });
+
   it('answers unknown routes with a 404 problem that reveals no internals', async () => {
     const res = await t.http().get('/api/does-not-exist').expect(404);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
