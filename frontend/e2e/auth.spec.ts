@@ -118,3 +118,40 @@ test('resets a forgotten password with the emailed link', async ({ page }) => {
   await signIn(page, email, 'my fresh passphrase');
   await page.waitForURL('**/dashboard');
 });
+
+test('every page carries a Content-Security-Policy with a fresh nonce, and only scripts with it run', async ({ browser }) => {
+  // A page of its own: the injected script below is meant to be refused, which the fixture's page would count as a failure.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  const policies: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await page.goto('/login');
+    const policy = response?.headers()['content-security-policy'] ?? '';
+    expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' 'strict-dynamic'(;|$)/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    policies.push(policy);
+  }
+  expect(policies[0]).not.toBe(policies[1]);
+  const nonce = /'nonce-([^']+)'/.exec(policies[1])![1];
+  // Next.js's own scripts carry this response's nonce.
+  const nonces = await page.locator('script').evaluateAll((scripts) => scripts.map((s) => (s as HTMLScriptElement).nonce));
+  expect(nonces.length).toBeGreaterThan(0);
+  expect(nonces.every((n) => n === nonce)).toBe(true);
+  // Markup injected into the page — a script without the nonce, an inline handler — never runs.
+  await page.route('**/login', async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace('</body>', '<script>window.__injected = "script"</script><img src="/x" onerror="window.__injected = \'handler\'"></body>');
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+  await expect.poll(() => refused.length).toBe(2);
+  expect(await page.evaluate(() => (window as unknown as { __injected?: string }).__injected)).toBeUndefined();
+  expect(refused.join('\n')).toMatch(/inline script/);
+  expect(refused.join('\n')).toMatch(/inline event handler/);
+  await context.close();
+});

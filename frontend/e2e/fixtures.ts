@@ -64,6 +64,15 @@ export async function expectNoTokensInCookies(page: Page) {
   expect(documentCookie).not.toContain('better-auth.session_token');
 }
 
+/** What the browser's Content-Security-Policy refused on a page: the app's own code never should be. */
+function watchCspViolations(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  return refused;
+}
+
 interface Fixtures {
   leakWatch: TokenLeakWatch;
   /** Another signed-in browser (a second device): its own cookie jar, watched the same way. */
@@ -79,20 +88,25 @@ export const test = base.extend<Fixtures>({
   },
   page: async ({ page, leakWatch }, use) => {
     leakWatch.watch(page);
+    const refused = watchCspViolations(page);
     await use(page);
     if (!page.isClosed()) await expectNoTokensInCookies(page);
+    expect(refused, 'the Content-Security-Policy refused something the app itself loads').toEqual([]);
   },
   newDevice: async ({ browser, leakWatch }: { browser: Browser; leakWatch: TokenLeakWatch }, use) => {
     const pages: Page[] = [];
+    const refusedByPage = new Map<Page, string[]>();
     await use(async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       leakWatch.watch(page);
+      refusedByPage.set(page, watchCspViolations(page));
       pages.push(page);
       return page;
     });
     for (const page of pages) {
       if (!page.isClosed()) await expectNoTokensInCookies(page);
+      expect(refusedByPage.get(page), 'the Content-Security-Policy refused something the app itself loads').toEqual([]);
       await page.context().close();
     }
   },
