@@ -567,12 +567,6 @@ async function explainList(pool, userId) {
   return out;
 }
 
-/**
- * Whether the backend's own lookups (SELECTs sampled from pg_stat_activity whose parameters are all
- * text, i.e. by email) can use an index at all: planned with sequential scans disabled, so the
- * answer does not depend on how many rows the table has today. A Seq Scan left in such a plan means
- * no index matches the predicate, and the statement reads the whole table at any size.
- */
 /** Whether every one of `texts` was among the sampled statements (null when nothing was sampled). */
 function sameStatements(sampled, texts) {
   if (!sampled?.length) return null;
@@ -581,6 +575,12 @@ function sameStatements(sampled, texts) {
   return texts.every((t) => seen.has(norm(t)));
 }
 
+/**
+ * Whether the backend's own lookups (SELECTs sampled from pg_stat_activity whose parameters are all
+ * text, i.e. by email) can use an index at all: planned with sequential scans disabled, so the
+ * answer does not depend on how many rows the table has today. A Seq Scan left in such a plan means
+ * no index matches the predicate, and the statement reads the whole table at any size.
+ */
 async function explainSampledLookups(queries, email) {
   const out = [];
   const c = await runnerPool.connect();

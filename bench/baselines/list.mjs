@@ -3,27 +3,21 @@
 // connection like the backend's. No framework, no validation library, no ORM: the ceiling a
 // framework can approach on this machine.
 import http from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { hs256Key, verifyAccessJwt } from '../lib/jwt.mjs';
 import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from '../lib/sql.mjs';
-import { importFromBackend } from '../lib/util.mjs';
+import { BACKEND_DIR, importFromBackend } from '../lib/util.mjs';
 
 const pg = await importFromBackend('pg');
+// The backend's own conversion of PostgreSQL's timestamp text to ISO 8601 (a plain function of the
+// built backend, no framework): the same work per row as the backend, by construction.
+const { timestamptzTextToIso: isoOf } = await import(pathToFileURL(resolve(BACKEND_DIR, 'dist/database/timestamptz.js')).href);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20), application_name: 'bench-baseline' });
 const key = hs256Key(process.env.JWT_SECRET_KEY);
 const verifyOptions = { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE };
 
 const UNAUTHORIZED = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authentication is required.' });
-
-// The backend's conversion of PostgreSQL's UTC text to ISO 8601 (backend/src/database/timestamptz.ts):
-// by string when the server wrote UTC, through a Date otherwise.
-function isoOf(text) {
-  const n = text.length;
-  if (n >= 22 && n <= 29 && text[4] === '-' && text[10] === ' ' && text.endsWith('+00')) {
-    const fraction = n > 22 && text[19] === '.' ? text.slice(20, n - 3) : '';
-    if (n === 22 || fraction.length === n - 23) return `${text.slice(0, 10)}T${text.slice(11, 19)}.${(fraction + '000').slice(0, 3)}Z`;
-  }
-  return pg.types.getTypeParser(1184, 'text')(text).toISOString();
-}
 
 function send(res, status, body, type = 'application/json; charset=utf-8') {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
