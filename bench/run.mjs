@@ -8,12 +8,15 @@
 //          bench/results/profiles/), --keep-db (do not drop the bench database),
 //          --loadgen=autocannon (instead of wrk), --against=<dir> (another build of the backend —
 //          a directory holding its dist/main.js, e.g. a copy of backend/dist from main — measured
-//          beside this one in the task list and refresh scenarios: an A/B of a change).
+//          beside this one in the task list and refresh scenarios: an A/B of a change), --pauses
+//          (every server records its garbage collections and event-loop stalls, summarised per
+//          round: what held the requests in flight; bench/lib/pause-recorder.mjs).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
 import { memoryMap } from './lib/memory-map.mjs';
@@ -149,15 +152,16 @@ async function main() {
   const startBackend = async (name, database, overrides = {}, entry = mainJs) => {
     const extraEnv = { ...(await migrate(database.url)), ...overrides };
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), entry], {
-      env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port) },
+    const pauses = pauseRecording(`${name}-${port}`);
+    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), ...pauses.flags, entry], {
+      env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port), ...pauses.env },
     });
     children.push(p);
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/api/health`, { proc: p, okStatus: (st) => st === 200 }).catch((e) => {
       throw new Error(`${e.message}\n--- ${name} output ---\n${p.tail.join('\n')}`);
     });
-    return { name, pid: p.pid, url, proc: p, dbName: database.name };
+    return { name, pid: p.pid, url, proc: p, dbName: database.name, pausesFile: pauses.file };
   };
   log('migrating (npm run migration:run -w backend) and starting the backend (production, LOG_LEVEL=warn)…');
   const mainBackend = await startBackend('backend', db);
@@ -205,10 +209,11 @@ async function main() {
   };
   const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
-    const p = startProcess(name, process.execPath, [...profileFlagsFor(name), resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port) } });
+    const pauses = pauseRecording(`${name}-${port}`);
+    const p = startProcess(name, process.execPath, [...profileFlagsFor(name), ...pauses.flags, resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port), ...pauses.env } });
     children.push(p);
     await waitForHttp(`http://127.0.0.1:${port}/`, { proc: p, okStatus: () => true });
-    return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p };
+    return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p, pausesFile: pauses.file };
   };
   const B = {
     backend: mainBackend,
@@ -455,7 +460,9 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const rss = rssSampler(target.pid);
   const stopSampling = sample ? sampleQueries() : null;
   const load = os.loadavg()[0];
+  const from = Date.now();
   const r = await runLoad(LOADGEN, { url: target.url, kind: spec.kind, args, threads: WRK_THREADS, connections: spec.connections, seconds });
+  const to = Date.now();
   const queries = stopSampling ? await stopSampling() : undefined;
   const mem = rss.stop();
   // Who holds the memory, read while the load's pages are still resident (a few ms of /proc).
@@ -463,7 +470,8 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const cpu1 = cpuMicros(target.pid);
   const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids(dbName))])]);
   if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
-  return { ...r, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, memory, loadAvg1: load, queries };
+  const pauses = target.pausesFile ? await pausesBetween(target.pausesFile, from, to) : undefined;
+  return { ...r, pauses, cpuUs: cpu1 - cpu0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, memory, loadAvg1: load, queries };
 }
 
 /**
@@ -489,7 +497,7 @@ async function compare(targets, spec, rounds, { sampleQueriesOf, warmupSeconds =
       const m = await measureOnce(targets[i], spec, CFG.seconds);
       if (r === 0) m.queries = sampled[i];
       runs[i].push(m);
-      log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}`);
+      log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}${m.pauses ? `  | ${fmtPauses(m.pauses)}` : ''}`);
     }
   }
   return runs.map((rs, i) => aggregate(targets[i].name, rs));
@@ -525,10 +533,42 @@ function aggregate(target, runs) {
     rssMaxMiB: runs.some((r) => r.rssMaxMiB != null) ? Math.max(...runs.map((r) => r.rssMaxMiB ?? 0)) : null,
     // By owner, at the end of the round with the highest peak.
     memory: runs.reduce((a, r) => ((r.rssMaxMiB ?? 0) > (a?.rssMaxMiB ?? -1) ? r : a), null)?.memory ?? null,
-    rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p90ms: r.p90us / 1000, p99ms: r.p99us / 1000, maxms: r.maxus / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra })),
+    rounds: runs.map((r) => ({ rps: r.ok / r.seconds, p50ms: r.p50us / 1000, p90ms: r.p90us / 1000, p99ms: r.p99us / 1000, maxms: r.maxus / 1000, errors: r.errors, loadAvg1: r.loadAvg1, extra: r.extra, ...(r.pauses ? { pauses: r.pauses } : {}) })),
     queries: runs.find((r) => r.queries)?.queries,
   };
 }
+
+/** `--pauses`: the preload and file that make a server (backend or baseline alike) record its pauses. */
+function pauseRecording(id) {
+  if (!flag('pauses')) return { flags: [], env: {}, file: undefined };
+  const file = resolve(WORK_DIR, `pauses-${id}.ndjson`);
+  return { flags: [`--import=${pathToFileURL(resolve(BENCH_DIR, 'lib', 'pause-recorder.mjs')).href}`], env: { BENCH_PAUSES_FILE: file }, file };
+}
+
+/**
+ * What held a server's event loop inside one round (`--pauses`): its collections by kind (count,
+ * total and longest pause) and the ticks of the recorder's 5 ms timer that came 10 ms or more late.
+ */
+async function pausesBetween(file, from, to) {
+  await sleep(250); // the recorder writes its lines every 200 ms
+  const out = { minor: { n: 0, ms: 0, maxMs: 0 }, major: { n: 0, ms: 0, maxMs: 0 }, stalls: { n: 0, ms: 0, maxMs: 0 } };
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line);
+    if (e.at < from || e.at > to) continue;
+    const bucket = e.stall ? out.stalls : out[e.gc];
+    if (!bucket) continue; // incremental marking steps and weak callbacks run inside the others
+    bucket.n++;
+    bucket.ms += e.ms;
+    bucket.maxMs = Math.max(bucket.maxMs, e.ms);
+  }
+  for (const b of Object.values(out)) for (const k of ['ms', 'maxMs']) b[k] = Math.round(b[k] * 100) / 100;
+  return out;
+}
+
+const fmtPauses = (p) =>
+  `GC minor ${p.minor.n} (${p.minor.ms.toFixed(0)} ms, max ${p.minor.maxMs.toFixed(1)}), major ${p.major.n} (max ${p.major.maxMs.toFixed(1)} ms); stalls ≥ 10 ms ${p.stalls.n} (max ${p.stalls.maxMs.toFixed(1)} ms)`;
 
 async function argon2InProcess(argon2, hash) {
   // The raw bound without HTTP: as many verifies in flight as the login load has connections.

@@ -134,6 +134,30 @@ const MEMORY_COLS = [
   ['threads', 'glibc thread arenas'], ['main', 'glibc main arena'], ['rest', 'rest'],
 ];
 
+/** `--pauses`: what held each server's event loop, summed over its measured rounds. */
+function pauseRows(r) {
+  const out = [];
+  for (const [key, m] of Object.entries(r.scenarios)) {
+    const rounds = (m?.rounds ?? []).filter((x) => x.pauses);
+    if (rounds.length === 0) continue;
+    const sum = (kind, f) => rounds.reduce((a, x) => a + x.pauses[kind][f], 0);
+    const max = (kind) => Math.max(...rounds.map((x) => x.pauses[kind].maxMs));
+    const seconds = rounds.length * (m.seconds / m.rounds.length);
+    out.push({
+      load: `${key} (${m.target})`,
+      minor: `${fmt.num(sum('minor', 'n') / seconds, 1)}/s, ${fmt.num((100 * sum('minor', 'ms')) / (1000 * seconds), 1)} % of the time, max ${fmt.num(max('minor'), 1)} ms`,
+      major: `${sum('major', 'n')}, max ${fmt.num(max('major'), 1)} ms`,
+      stalls: `${sum('stalls', 'n')}, max ${fmt.num(max('stalls'), 1)} ms`,
+      p99: rounds.map((x) => fmt.num(x.p99ms, 1)).join(' / '),
+    });
+  }
+  return out;
+}
+
+const PAUSE_COLS = [
+  ['load', 'scenario (server)'], ['minor', 'scavenges'], ['major', 'mark-compacts'], ['stalls', 'event-loop stalls ≥ 10 ms'], ['p99', 'p99 ms per round'],
+];
+
 function machine(r) {
   const m = r.meta;
   return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
@@ -148,6 +172,7 @@ export function renderMarkdown(r) {
   const m = r.meta;
   const a = r.scenarios.argon2InProcess;
   const memory = memoryRows(r);
+  const pauses = pauseRows(r);
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
@@ -162,6 +187,12 @@ ${memory.length ? `## Where the backend's memory is (end of each load's busiest 
 ${mdTable(MEMORY_COLS, memory)}
 
 Thread arenas are listed one by one: argon2's blocks (ARGON2_MEMORY_KIB each, one per hashing thread) live there.
+
+` : ''}${pauses.length ? `## What held each server's event loop (\`--pauses\`, all measured rounds)
+
+${mdTable(PAUSE_COLS, pauses)}
+
+A stall is a tick of a 5 ms timer that came 10 ms or more late (a long task, a collection, or the CPU taken away); every request in flight waited that long.
 
 ` : ''}## Targets
 
