@@ -128,6 +128,34 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeUndefined();
   });
 
+  it('findActivePrincipal() answers concurrent checks each for its own session, in one go', async () => {
+    const live = await Promise.all([newSession(), newSession(), newSession()]);
+    const revoked = await newSession();
+    await sessions.revoke(revoked.issued.sessionId, 'logout');
+    const disabled = await newSession();
+    await t.db.query('UPDATE users SET is_active = false WHERE id = $1', [disabled.user.id]);
+    const answers = await Promise.all([
+      ...live.map(({ user, issued }) => sessions.findActivePrincipal(user.id, issued.sessionId)),
+      sessions.findActivePrincipal(revoked.user.id, revoked.issued.sessionId),
+      sessions.findActivePrincipal(disabled.user.id, disabled.issued.sessionId),
+      // A live session presented with another subject, and one that never existed.
+      sessions.findActivePrincipal(live[1].user.id, live[0].issued.sessionId),
+      sessions.findActivePrincipal(live[0].user.id, '00000000-0000-4000-8000-000000000000'),
+      sessions.findActivePrincipal(live[2].user.id, live[2].issued.sessionId),
+    ]);
+    expect(answers).toEqual([
+      ...live.map(({ user, issued }) => ({ id: user.id, sessionId: issued.sessionId, email: user.email, role: 'user' })),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      { id: live[2].user.id, sessionId: live[2].issued.sessionId, email: live[2].user.email, role: 'user' },
+    ]);
+    // A revocation committed before a check is seen by it, however busy the server is.
+    await sessions.revoke(live[0].issued.sessionId, 'logout');
+    expect(await sessions.findActivePrincipal(live[0].user.id, live[0].issued.sessionId)).toBeUndefined();
+  });
+
   it('a sign-in relaxes only its own commit: the pooled connection and a registration stay synchronous', async () => {
     const single = await createTestApp({ env: { DATABASE_POOL_SIZE: '1' } });
     try {

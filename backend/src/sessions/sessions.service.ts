@@ -9,6 +9,7 @@ import { Clock } from '../common/clock.js';
 import { notFound, unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
+import { SessionCheckBatcher } from './session-check-batcher.js';
 import type { PublicUser, Role, User } from '../users/user.entity.js';
 
 const DAY_MS = 86_400_000;
@@ -81,7 +82,22 @@ export class SessionsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly prepared: PreparedQueries,
-  ) {}
+  ) {
+    // Half the pool at most: the checks gather into larger statements instead of taking the
+    // connections the requests they let through need next.
+    const inFlight = Math.max(1, Math.floor(config.databasePoolSize / 2));
+    this.sessionChecks = new SessionCheckBatcher(
+      (ids) =>
+        this.prepared.query(
+          `SELECT s.id, s.user_id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active`,
+          [ids, this.clock.now()],
+        ),
+      inFlight,
+    );
+  }
+
+  private readonly sessionChecks: SessionCheckBatcher;
 
   /**
    * Opens a session for a user who just proved their identity, and issues its first pair. The
@@ -283,17 +299,14 @@ export class SessionsService {
   }
 
   /**
-   * The per-request check behind every authenticated route: one primary-key lookup that proves the
+   * The per-request check behind every authenticated route: a primary-key lookup that proves the
    * session is neither revoked nor expired and the account is still active, and reads the live role.
+   * Concurrent requests' lookups share one statement (SessionCheckBatcher); each is still read after
+   * its request arrived.
    */
   async findActivePrincipal(userId: string, sessionId: string): Promise<AuthUser | undefined> {
-    const rows = await this.prepared.query<{ email: string; role: Role }>(
-      `SELECT u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND u.is_active`,
-      [sessionId, userId, this.clock.now()],
-    );
-    if (rows.length === 0) return undefined;
-    return { id: userId, sessionId, email: rows[0].email, role: rows[0].role };
+    const row = await this.sessionChecks.check(sessionId, userId);
+    return row && { id: userId, sessionId, email: row.email, role: row.role };
   }
 
   /** The session a refresh token belongs to, if it still exists (for logout). */

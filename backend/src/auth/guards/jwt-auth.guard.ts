@@ -16,7 +16,8 @@ const NOT_AUTHENTICATED = 'Authentication is required: the access token is missi
 /**
  * Global, default-deny authentication: every route needs a live access token unless it is marked
  * `@Public()`. A token counts only if its signature and claims verify AND its session is still
- * active (one primary-key lookup), which is what makes revocation immediate.
+ * active (a primary-key lookup, shared with concurrent requests), which is what makes revocation
+ * immediate.
  *
  * Also the CSRF gate: an unsafe request that would be authenticated by our cookies must come from an
  * allowed origin.
