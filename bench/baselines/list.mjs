@@ -1,21 +1,34 @@
-// Hand-written minimum for GET /api/tasks: node:http + a pg pool + HS256 verify (KeyObject) + the
-// backend's two statements (session-active check, then page with window count), prepared once per
-// connection like the backend's. No framework, no validation library, no ORM: the ceiling a
-// framework can approach on this machine.
+// Hand-written minimum for GET /api/tasks: node:http + a pg pool + HS256 verify (KeyObject) + two
+// statements (session-active check, then page with window count), prepared once per connection like
+// the backend's. No framework, no validation library, no ORM: the ceiling a framework can approach
+// on this machine. The session check is the issue's one statement per request; with
+// SESSION_CHECKS=coalesced it is the backend's own coalescing (its SessionCheckBatcher, a plain class
+// of the built backend, and its statement), so the framework's cost can be read apart from it.
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hs256Key, verifyAccessJwt } from '../lib/jwt.mjs';
-import { SESSION_ACTIVE_SQL, TASK_PAGE_SQL } from '../lib/sql.mjs';
+import { SESSION_ACTIVE_SQL, SESSION_BATCH_SQL, TASK_PAGE_SQL } from '../lib/sql.mjs';
 import { BACKEND_DIR, importFromBackend } from '../lib/util.mjs';
 
 const pg = await importFromBackend('pg');
 // The backend's own conversion of PostgreSQL's timestamp text to ISO 8601 (a plain function of the
 // built backend, no framework): the same work per row as the backend, by construction.
 const { timestamptzTextToIso: isoOf } = await import(pathToFileURL(resolve(BACKEND_DIR, 'dist/database/timestamptz.js')).href);
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20), application_name: 'bench-baseline' });
+const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 20);
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: poolSize, application_name: 'bench-baseline' });
 const key = hs256Key(process.env.JWT_SECRET_KEY);
 const verifyOptions = { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE };
+
+let sessionIsLive = async (sid, sub) =>
+  (await pool.query({ name: 'session_active', text: SESSION_ACTIVE_SQL, values: [sid, sub, new Date()] })).rows.length > 0;
+if (process.env.SESSION_CHECKS === 'coalesced') {
+  const { SessionCheckBatcher } = await import(pathToFileURL(resolve(BACKEND_DIR, 'dist/sessions/session-check-batcher.js')).href);
+  const query = async (ids) => (await pool.query({ name: 'session_batch', text: SESSION_BATCH_SQL, values: [ids, new Date()] })).rows;
+  // The backend's bound on statements in flight: half the pool.
+  const batcher = new SessionCheckBatcher(query, Math.max(1, Math.floor(poolSize / 2)));
+  sessionIsLive = async (sid, sub) => (await batcher.check(sid, sub)) !== undefined;
+}
 
 const UNAUTHORIZED = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authentication is required.' });
 
@@ -28,8 +41,7 @@ async function handle(req, res) {
   const auth = req.headers.authorization;
   const claims = auth?.startsWith('Bearer ') ? verifyAccessJwt(auth.slice(7), key, verifyOptions) : null;
   if (!claims) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
-  const session = await pool.query({ name: 'session_active', text: SESSION_ACTIVE_SQL, values: [claims.sid, claims.sub, new Date()] });
-  if (session.rows.length === 0) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
+  if (!(await sessionIsLive(claims.sid, claims.sub))) return send(res, 401, UNAUTHORIZED, 'application/problem+json');
   const url = new URL(req.url, 'http://x');
   const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
   const offset = Math.max(0, Number(url.searchParams.get('offset') ?? 0) || 0);

@@ -50,7 +50,9 @@ function rows(r) {
   add('', 'minimal NestJS, Fastify adapter, same JSON', s.nestFastify, s.floor, 'of floor');
   add('', 'minimal NestJS, Express adapter, same JSON', s.nestExpress, s.floor, 'of floor');
   add('', 'hand-written node:http + pg', s.listBaseline);
+  add('', 'hand-written, session checks coalesced like the backend', s.listBaselineCoalesced, s.listBaseline, 'of hand-written');
   add('', '**backend**', s.list, s.listBaseline, 'of hand-written');
+  if (s.list && s.listBaselineCoalesced) out[out.length - 1].ratio += `; ${fmt.ratio(pairedRatio(s.list, s.listBaselineCoalesced))} of coalesced`;
   if (s.list && s.floor) out[out.length - 1].ratio += `; ${fmt.ratio(pairedRatio(s.list, s.floor))} of floor`;
   againstRow(s.listAgainst, s.list);
   add(`2. Login (c=${c.hashConnections})`, 'argon2id verify over node:http (bound)', s.loginBaseline);
