@@ -8,7 +8,8 @@
 //          bench/results/profiles/), --keep-db (do not drop the bench database),
 //          --loadgen=autocannon (instead of wrk), --against=<dir> (another build of the backend —
 //          a directory holding its dist/main.js, e.g. a copy of backend/dist from main — measured
-//          beside this one in the task list and refresh scenarios: an A/B of a change), --pauses
+//          beside this one in the task list and refresh scenarios: an A/B of a change; with
+//          BENCH_AGAINST_NODE_FLAGS it runs with those node flags instead, an A/B of flags), --pauses
 //          (every server records its garbage collections and event-loop stalls, summarised per
 //          round: what held the requests in flight; bench/lib/pause-recorder.mjs).
 import { randomBytes } from 'node:crypto';
@@ -149,11 +150,11 @@ async function main() {
   const profileFlagsFor = (name) =>
     flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${resolve(RESULTS_DIR, 'profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
   /** Migrates `database` and starts a backend on it; returns a measurable target. */
-  const startBackend = async (name, database, overrides = {}, entry = mainJs) => {
+  const startBackend = async (name, database, overrides = {}, entry = mainJs, flags = nodeFlags) => {
     const extraEnv = { ...(await migrate(database.url)), ...overrides };
     const port = await freePort();
     const pauses = pauseRecording(`${name}-${port}`);
-    const p = startProcess(name, process.execPath, [...nodeFlags, ...profileFlagsFor(name), ...pauses.flags, entry], {
+    const p = startProcess(name, process.execPath, [...flags, ...profileFlagsFor(name), ...pauses.flags, entry], {
       env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port), ...pauses.env },
     });
     children.push(p);
@@ -247,7 +248,8 @@ async function main() {
     B.backend = await startBackend('backend', db);
   };
   /** The --against build, fresh for each scenario like the backend; none without --against. */
-  const againstFor = async () => (AGAINST ? startBackend('backend-other', db, {}, AGAINST) : undefined);
+  const againstFlags = process.env.BENCH_AGAINST_NODE_FLAGS !== undefined ? process.env.BENCH_AGAINST_NODE_FLAGS.trim().split(/\s+/).filter(Boolean) : nodeFlags;
+  const againstFor = async () => (AGAINST ? startBackend('backend-other', db, {}, AGAINST, againstFlags) : undefined);
 
   const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
