@@ -248,7 +248,7 @@ async function main() {
     B.backend = await startBackend('backend', db);
   };
   /** The --against build, fresh for each scenario like the backend; none without --against. */
-  const againstFlags = process.env.BENCH_AGAINST_NODE_FLAGS !== undefined ? process.env.BENCH_AGAINST_NODE_FLAGS.trim().split(/\s+/).filter(Boolean) : nodeFlags;
+  const againstFlags = process.env.BENCH_AGAINST_NODE_FLAGS !== undefined ? words(process.env.BENCH_AGAINST_NODE_FLAGS) : nodeFlags;
   const againstFor = async () => (AGAINST ? startBackend('backend-other', db, {}, AGAINST, againstFlags) : undefined);
 
   const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
@@ -702,9 +702,11 @@ async function settle(pool) {
  * How `npm start` runs the backend: the `NAME=value` assignments in front of `node` (allocator
  * tuning, say) and node's own flags (heap sizing). BENCH_BACKEND_NODE_FLAGS overrides the flags.
  */
+/** Whitespace-separated words: node flags or `NAME=value` assignments. */
+const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
+
 function backendStart(startScript) {
   const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
-  const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
   const env = Object.fromEntries(words(m?.[1]).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[2]);
   return { env, nodeFlags };
