@@ -56,4 +56,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/api/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1's child under `init: true` (compose) and receives SIGTERM directly.
-CMD ["node", "--no-maglev", "--heap-growing-percent=30", "dist/main.js"]
+CMD ["node", "--no-maglev", "--heap-growing-percent=20", "dist/main.js"]
