@@ -551,28 +551,34 @@ function pauseRecording(id) {
 
 /**
  * What held a server's event loop inside one round (`--pauses`): its collections by kind (count,
- * total and longest pause) and the ticks of the recorder's 5 ms timer that came 10 ms or more late.
+ * total and longest pause), the ticks of the recorder's 5 ms timer that came 10 ms or more late, and
+ * the most each of V8's spaces held resident (`v8MiB`: which of them a load grew the heap in).
  */
 async function pausesBetween(file, from, to) {
   await sleep(250); // the recorder writes its lines every 200 ms
-  const out = { minor: { n: 0, ms: 0, maxMs: 0 }, major: { n: 0, ms: 0, maxMs: 0 }, stalls: { n: 0, ms: 0, maxMs: 0 } };
+  const out = { minor: { n: 0, ms: 0, maxMs: 0 }, major: { n: 0, ms: 0, maxMs: 0 }, stalls: { n: 0, ms: 0, maxMs: 0 }, v8MiB: {} };
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   for (const line of text.split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line);
     if (e.at < from || e.at > to) continue;
+    if (e.spaces) {
+      for (const [space, [resident]] of Object.entries(e.spaces)) out.v8MiB[space] = Math.max(out.v8MiB[space] ?? 0, resident);
+      continue;
+    }
     const bucket = e.stall ? out.stalls : out[e.gc];
     if (!bucket) continue; // incremental marking steps and weak callbacks run inside the others
     bucket.n++;
     bucket.ms += e.ms;
     bucket.maxMs = Math.max(bucket.maxMs, e.ms);
   }
-  for (const b of Object.values(out)) for (const k of ['ms', 'maxMs']) b[k] = Math.round(b[k] * 100) / 100;
+  for (const b of [out.minor, out.major, out.stalls]) for (const k of ['ms', 'maxMs']) b[k] = Math.round(b[k] * 100) / 100;
   return out;
 }
 
 const fmtPauses = (p) =>
-  `GC minor ${p.minor.n} (${p.minor.ms.toFixed(0)} ms, max ${p.minor.maxMs.toFixed(1)}), major ${p.major.n} (max ${p.major.maxMs.toFixed(1)} ms); stalls ≥ 10 ms ${p.stalls.n} (max ${p.stalls.maxMs.toFixed(1)} ms)`;
+  `GC minor ${p.minor.n} (${p.minor.ms.toFixed(0)} ms, max ${p.minor.maxMs.toFixed(1)}), major ${p.major.n} (max ${p.major.maxMs.toFixed(1)} ms); stalls ≥ 10 ms ${p.stalls.n} (max ${p.stalls.maxMs.toFixed(1)} ms)` +
+  (p.v8MiB.new !== undefined ? `; V8 new ${p.v8MiB.new} old ${p.v8MiB.old} MiB` : '');
 
 async function argon2InProcess(argon2, hash) {
   // The raw bound without HTTP: as many verifies in flight as the login load has connections.

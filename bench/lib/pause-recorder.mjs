@@ -1,10 +1,13 @@
 // Preloaded into each server (backend or baseline) by `npm run bench -- --pauses` (node --import):
 // writes every garbage collection and every event-loop stall of the process to BENCH_PAUSES_FILE, one
 // JSON line each with its wall-clock time, so the runner can tell what stopped the server inside
-// each measured round.
-// A measuring instrument, not product code: it only observes (a 5 ms timer and V8's own GC entries).
+// each measured round; and once a second V8's spaces (resident and used MiB), so it can tell which
+// generation a load grew the heap in.
+// A measuring instrument, not product code: it only observes (a 5 ms timer, V8's own GC entries and
+// its heap statistics).
 import { appendFileSync } from 'node:fs';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 const file = process.env.BENCH_PAUSES_FILE;
 const KIND = {
@@ -37,6 +40,14 @@ if (file) {
     if (late >= STALL_MS) lines.push(`${JSON.stringify({ at: performance.timeOrigin + now - late, stall: true, ms: late })}\n`);
     due = now + TICK_MS;
   }, TICK_MS).unref();
+  // Resident and used MiB per space: with a 16 MiB nursery the young generation alone holds ~30.
+  const mib = (n) => Math.round((n / 1048576) * 10) / 10;
+  setInterval(() => {
+    const spaces = {};
+    for (const s of getHeapSpaceStatistics()) if (s.physical_space_size > 0) spaces[s.space_name.replace('_space', '')] = [mib(s.physical_space_size), mib(s.space_used_size)];
+    const h = getHeapStatistics();
+    lines.push(`${JSON.stringify({ at: performance.timeOrigin + performance.now(), spaces, physical: mib(h.total_physical_size), malloced: mib(h.malloced_memory), external: mib(h.external_memory) })}\n`);
+  }, 1000).unref();
   // The runner reads the file right after each round: a quarter of a second is its wait.
   setInterval(flush, 200).unref();
   process.on('exit', flush);

@@ -151,6 +151,7 @@ function pauseRows(r) {
       major: `${sum('major', 'n')}, max ${fmt.num(max('major'), 1)} ms`,
       stalls: `${sum('stalls', 'n')}, max ${fmt.num(max('stalls'), 1)} ms`,
       p99: rounds.map((x) => fmt.num(x.p99ms, 1)).join(' / '),
+      v8: v8Spaces(rounds),
     });
   }
   return out;
@@ -158,7 +159,14 @@ function pauseRows(r) {
 
 const PAUSE_COLS = [
   ['load', 'scenario (server)'], ['minor', 'scavenges'], ['major', 'mark-compacts'], ['stalls', 'event-loop stalls ≥ 10 ms'], ['p99', 'p99 ms per round'],
+  ['v8', 'V8 new / old space, most resident (MiB)'],
 ];
+
+/** The most V8's young and old generations held resident in any of the rounds. */
+function v8Spaces(rounds) {
+  const most = (space) => Math.max(0, ...rounds.map((x) => x.pauses.v8MiB?.[space] ?? 0));
+  return rounds.some((x) => x.pauses.v8MiB?.new !== undefined) ? `${fmt.num(most('new'), 1)} / ${fmt.num(most('old'), 1)}` : '—';
+}
 
 function machine(r) {
   const m = r.meta;
