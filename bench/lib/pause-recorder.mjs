@@ -7,7 +7,7 @@
 // its heap statistics).
 import { appendFileSync } from 'node:fs';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const file = process.env.BENCH_PAUSES_FILE;
 const KIND = {
@@ -45,8 +45,7 @@ if (file) {
   setInterval(() => {
     const spaces = {};
     for (const s of getHeapSpaceStatistics()) if (s.physical_space_size > 0) spaces[s.space_name.replace('_space', '')] = [mib(s.physical_space_size), mib(s.space_used_size)];
-    const h = getHeapStatistics();
-    lines.push(`${JSON.stringify({ at: performance.timeOrigin + performance.now(), spaces, physical: mib(h.total_physical_size), malloced: mib(h.malloced_memory), external: mib(h.external_memory) })}\n`);
+    lines.push(`${JSON.stringify({ at: performance.timeOrigin + performance.now(), spaces })}\n`);
   }, 1000).unref();
   // The runner reads the file right after each round: a quarter of a second is its wait.
   setInterval(flush, 200).unref();
