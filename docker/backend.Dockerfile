@@ -35,8 +35,9 @@ RUN --mount=type=cache,target=/root/.npm \
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 # The heap sizing of `npm start` (see BENCHMARKS.md: RSS under load < 200 MB at ~+5 % CPU per
-# request); an environment variable so a deployment with more memory can lift it. (`--no-maglev` and
-# `--heap-growing-percent` are not allowed in NODE_OPTIONS, so they are in CMD.)
+# request); an environment variable so a deployment with more memory can lift it. (`--no-maglev`,
+# `--no-allocation-site-pretenuring` and `--heap-growing-percent` are not allowed in NODE_OPTIONS, so
+# they are in CMD.)
 ENV NODE_ENV=production \
     ENVIRONMENT=production \
     HOST=0.0.0.0 \
@@ -56,4 +57,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/api/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1's child under `init: true` (compose) and receives SIGTERM directly.
-CMD ["node", "--no-maglev", "--heap-growing-percent=20", "dist/main.js"]
+CMD ["node", "--no-maglev", "--no-allocation-site-pretenuring", "--heap-growing-percent=20", "dist/main.js"]
