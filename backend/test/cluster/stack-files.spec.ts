@@ -317,6 +317,10 @@ describe('Dockerfiles', () => {
     expect(cmd.at(-1)).toBe('dist/main.js');
     const imageFlags = [...cmd.slice(1, -1), ...stageEnv(runtime).NODE_OPTIONS.split(' ')];
     expect(imageFlags.sort()).toEqual(startFlags.split(' ').sort());
+    // Without it, V8 sometimes pretenured node:events' second-listener arrays early under load, and
+    // every request was then promoted whole (about one replica in twelve at 1.5-1.8x the CPU per
+    // request for its whole life: BENCHMARKS.md, thirteenth session).
+    expect(cmd).toContain('--no-allocation-site-pretenuring');
     expect(stageEnv(runtime).NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
     for (const [name, value] of assignments.trim().split(' ').filter(Boolean).map((a) => a.split('='))) expect(stageEnv(runtime)[name]).toBe(value);
     expect(runtime.instructions.find((i) => i.keyword === 'USER')!.args).toBe('node');
