@@ -54,7 +54,10 @@ await new Promise((resolve, reject) => {
   ws.onerror = reject;
 });
 const answer = new Promise((resolve) => {
-  ws.onmessage = (ev) => resolve(JSON.parse(ev.data));
+  ws.onmessage = (ev) => {
+    const msg = JSON.parse(ev.data);
+    if (msg.id === 1) resolve(msg);
+  };
 });
 ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: PROBE, returnByValue: true } }));
 const { result } = await answer;
