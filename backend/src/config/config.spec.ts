@@ -57,8 +57,36 @@ describe('loadConfig', () => {
   });
 
   it('refuses argon2 parameters below OWASP’s minimum', () => {
-    expect(problemsOf({ ARGON2_MEMORY_KIB: '4096' })).toEqual([expect.stringMatching(/^ARGON2_MEMORY_KIB must be between 19456/)]);
-    expect(problemsOf({ ARGON2_TIME_COST: '1' })).toEqual([expect.stringMatching(/^ARGON2_TIME_COST must be between 2/)]);
+    expect(problemsOf({ ARGON2_MEMORY_KIB: '4096' })).toEqual([expect.stringMatching(/^ARGON2_MEMORY_KIB must be between 7168/)]);
+    expect(problemsOf({ ARGON2_TIME_COST: '0' })).toEqual([expect.stringMatching(/^ARGON2_TIME_COST must be between 1/)]);
+    // The default memory with a single pass is weaker than any of OWASP's pairs.
+    expect(problemsOf({ ARGON2_TIME_COST: '1' })).toEqual([
+      "ARGON2_MEMORY_KIB=19456 with ARGON2_TIME_COST=1 is below OWASP's minimum for argon2id: t=1 needs at least 47104 KiB " +
+        '(the equal-strength pairs: m=47104 t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4, m=7168 t=5 or more passes)',
+    ]);
+  });
+
+  it.each([
+    ['12288', '2', 19456],
+    ['9216', '3', 12288],
+    ['7168', '4', 9216],
+  ])('refuses m=%s KiB with t=%s: OWASP asks %i KiB at that iteration count', (memory, time, least) => {
+    expect(problemsOf({ ARGON2_MEMORY_KIB: memory, ARGON2_TIME_COST: time })).toEqual([expect.stringContaining(`needs at least ${least} KiB`)]);
+  });
+
+  it.each([
+    ['47104', '1'],
+    ['19456', '2'],
+    ['12288', '3'],
+    ['9216', '4'],
+    ['7168', '5'],
+    ['7168', '10'],
+  ])('accepts OWASP’s equal-strength argon2id pair m=%s KiB, t=%s (less memory per hash for more passes)', (memory, time) => {
+    expect(loadConfig({ ARGON2_MEMORY_KIB: memory, ARGON2_TIME_COST: time }).argon2).toEqual({
+      memoryKiB: Number(memory),
+      timeCost: Number(time),
+      parallelism: 1,
+    });
   });
 
   it('sizes the hashing threadpool to the cores (at least two) unless UV_THREADPOOL_SIZE says otherwise', () => {

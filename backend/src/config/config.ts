@@ -74,6 +74,14 @@ const WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'your-secret-ke
 const MIN_SECRET_LENGTH = 32;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * OWASP's argon2id configurations of equal strength (Password Storage Cheat Sheet), as the least
+ * memory (KiB) each iteration count may run with: t=1 needs 46 MiB, t=2 19 MiB (the default) … t=5
+ * and more 7 MiB. Passes buy back memory, and memory is what each hash in flight holds: an instance
+ * short of RAM may trade one for the other, never go below the table (BENCHMARKS.md measures both).
+ */
+const OWASP_ARGON2ID_MIN_MEMORY_KIB = [47_104, 19_456, 12_288, 9_216, 7_168] as const;
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
@@ -125,6 +133,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (databaseUrl === undefined && production) {
     problems.push('DATABASE_URL is required when ENVIRONMENT=production (the embedded PostgreSQL is for development)');
+  }
+
+  const argon2 = {
+    memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, OWASP_ARGON2ID_MIN_MEMORY_KIB.at(-1)!, 4_194_304),
+    timeCost: int('ARGON2_TIME_COST', 2, 1, 100),
+    parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
+  };
+  // Checked as a pair once each value is in range on its own (a value out of range is reported once).
+  const minMemoryKiB = OWASP_ARGON2ID_MIN_MEMORY_KIB[Math.min(Math.max(argon2.timeCost, 1), OWASP_ARGON2ID_MIN_MEMORY_KIB.length) - 1];
+  if (argon2.memoryKiB >= OWASP_ARGON2ID_MIN_MEMORY_KIB.at(-1)! && argon2.timeCost >= 1 && argon2.memoryKiB < minMemoryKiB) {
+    const pairs = OWASP_ARGON2ID_MIN_MEMORY_KIB.map((m, i) => `m=${m} t=${i + 1}`).join(', ');
+    problems.push(
+      `ARGON2_MEMORY_KIB=${argon2.memoryKiB} with ARGON2_TIME_COST=${argon2.timeCost} is below OWASP's minimum for argon2id: ` +
+        `t=${argon2.timeCost} needs at least ${minMemoryKiB} KiB (the equal-strength pairs: ${pairs} or more passes)`,
+    );
   }
 
   const corsOrigins = (str('CORS_ORIGINS') ?? 'http://localhost:3000,http://localhost:8000')
@@ -199,12 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisKeyPrefix: str('REDIS_KEY_PREFIX') ?? 'nas:',
     logLevel,
     logFormat,
-    argon2: {
-      // OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. Lower values are refused.
-      memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),
-      timeCost: int('ARGON2_TIME_COST', 2, 2, 100),
-      parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
-    },
+    argon2,
     // Node's own variable, with a different default: one thread per core (at least two, so a DNS
     // lookup or file write never queues behind a single hash). Node's fixed 4 ran four 19 MiB
     // hashes at once on two cores — no faster than two, and 38 MiB more memory (BENCHMARKS.md).
