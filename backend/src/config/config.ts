@@ -81,6 +81,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * short of RAM may trade one for the other, never go below the table (BENCHMARKS.md measures both).
  */
 const OWASP_ARGON2ID_MIN_MEMORY_KIB = [47_104, 19_456, 12_288, 9_216, 7_168] as const;
+const ARGON2_LEAST_MEMORY_KIB = OWASP_ARGON2ID_MIN_MEMORY_KIB[OWASP_ARGON2ID_MIN_MEMORY_KIB.length - 1];
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -136,13 +137,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const argon2 = {
-    memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, OWASP_ARGON2ID_MIN_MEMORY_KIB.at(-1)!, 4_194_304),
+    memoryKiB: int('ARGON2_MEMORY_KIB', 19_456, ARGON2_LEAST_MEMORY_KIB, 4_194_304),
     timeCost: int('ARGON2_TIME_COST', 2, 1, 100),
     parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
   };
-  // Checked as a pair once each value is in range on its own (a value out of range is reported once).
+  // Checked as a pair only when each value is in range on its own, so that a bad value is reported once.
   const minMemoryKiB = OWASP_ARGON2ID_MIN_MEMORY_KIB[Math.min(Math.max(argon2.timeCost, 1), OWASP_ARGON2ID_MIN_MEMORY_KIB.length) - 1];
-  if (argon2.memoryKiB >= OWASP_ARGON2ID_MIN_MEMORY_KIB.at(-1)! && argon2.timeCost >= 1 && argon2.memoryKiB < minMemoryKiB) {
+  if (argon2.memoryKiB >= ARGON2_LEAST_MEMORY_KIB && argon2.timeCost >= 1 && argon2.memoryKiB < minMemoryKiB) {
     const pairs = OWASP_ARGON2ID_MIN_MEMORY_KIB.map((m, i) => `m=${m} t=${i + 1}`).join(', ');
     problems.push(
       `ARGON2_MEMORY_KIB=${argon2.memoryKiB} with ARGON2_TIME_COST=${argon2.timeCost} is below OWASP's minimum for argon2id: ` +
