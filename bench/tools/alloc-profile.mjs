@@ -2,35 +2,17 @@
 // connects to its inspector (`node --inspect=127.0.0.1:<port> …`), samples allocations for N seconds
 // while you put load on it, and prints bytes allocated by package and by function.
 // Usage: node bench/tools/alloc-profile.mjs <inspector-port> <seconds> [top=25]
+import { openInspector } from '../lib/inspector.mjs';
+
 const [port, seconds, topArg] = process.argv.slice(2);
 const top = Number(topArg ?? 25);
-const [{ webSocketDebuggerUrl }] = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-const ws = new WebSocket(webSocketDebuggerUrl);
-await new Promise((r, j) => {
-  ws.onopen = r;
-  ws.onerror = j;
-});
-let seq = 0;
-const pending = new Map();
-ws.onmessage = (ev) => {
-  const msg = JSON.parse(ev.data);
-  if (msg.id && pending.has(msg.id)) {
-    pending.get(msg.id)(msg);
-    pending.delete(msg.id);
-  }
-};
-const call = (method, params = {}) =>
-  new Promise((r) => {
-    const id = ++seq;
-    pending.set(id, r);
-    ws.send(JSON.stringify({ id, method, params }));
-  });
+const { call, close } = await openInspector(port);
 
 await call('HeapProfiler.enable');
 await call('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 await new Promise((r) => setTimeout(r, Number(seconds) * 1000));
 const { result } = await call('HeapProfiler.stopSampling');
-ws.close();
+close();
 
 const where = (cf) => {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(cf.url || '');

@@ -10,6 +10,8 @@
 // — 4 000 emitters given a second listener, five times, the heap's old and young generation compared
 // before and after each batch — and prints where the arrays went. A measuring instrument: it
 // allocates ~2 MB in the target, changes nothing else, and leaves the inspector open.
+import { openInspector } from '../lib/inspector.mjs';
+
 const pid = Number(process.argv[2]);
 if (!Number.isInteger(pid) || pid <= 0) {
   process.stderr.write('usage: node bench/tools/listener-array-probe.mjs <pid>\n');
@@ -39,29 +41,9 @@ const PROBE = `(() => {
 })()`;
 
 process.kill(pid, 'SIGUSR1');
-let targets;
-for (let attempt = 0; attempt < 50 && !targets; attempt++) {
-  try {
-    targets = await (await fetch('http://127.0.0.1:9229/json/list')).json();
-  } catch {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-if (!targets?.length) throw new Error(`process ${pid} opened no inspector on 127.0.0.1:9229`);
-const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
-await new Promise((resolve, reject) => {
-  ws.onopen = resolve;
-  ws.onerror = reject;
-});
-const answer = new Promise((resolve) => {
-  ws.onmessage = (ev) => {
-    const msg = JSON.parse(ev.data);
-    if (msg.id === 1) resolve(msg);
-  };
-});
-ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: PROBE, returnByValue: true } }));
-const { result } = await answer;
-ws.close();
+const inspector = await openInspector(9229, { waitMs: 5000 });
+const { result } = await inspector.call('Runtime.evaluate', { expression: PROBE, returnByValue: true });
+inspector.close();
 const batches = result?.result?.value;
 if (!Array.isArray(batches)) throw new Error(`probe failed: ${JSON.stringify(result)}`);
 
