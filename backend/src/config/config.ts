@@ -142,8 +142,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     parallelism: int('ARGON2_PARALLELISM', 1, 1, 16),
   };
   // Checked as a pair only when each value is in range on its own, so that a bad value is reported once.
-  const minMemoryKiB = OWASP_ARGON2ID_MIN_MEMORY_KIB[Math.min(Math.max(argon2.timeCost, 1), OWASP_ARGON2ID_MIN_MEMORY_KIB.length) - 1];
-  if (argon2.memoryKiB >= ARGON2_LEAST_MEMORY_KIB && argon2.timeCost >= 1 && argon2.memoryKiB < minMemoryKiB) {
+  const minMemoryKiB = OWASP_ARGON2ID_MIN_MEMORY_KIB[Math.min(argon2.timeCost, OWASP_ARGON2ID_MIN_MEMORY_KIB.length) - 1];
+  if (argon2.timeCost >= 1 && argon2.memoryKiB >= ARGON2_LEAST_MEMORY_KIB && argon2.memoryKiB < minMemoryKiB) {
     const pairs = OWASP_ARGON2ID_MIN_MEMORY_KIB.map((m, i) => `m=${m} t=${i + 1}`).join(', ');
     problems.push(
       `ARGON2_MEMORY_KIB=${argon2.memoryKiB} with ARGON2_TIME_COST=${argon2.timeCost} is below OWASP's minimum for argon2id: ` +
