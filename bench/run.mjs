@@ -9,7 +9,9 @@
 //          --loadgen=autocannon (instead of wrk), --against=<dir> (another build of the backend —
 //          a directory holding its dist/main.js, e.g. a copy of backend/dist from main — measured
 //          beside this one in the task list and refresh scenarios: an A/B of a change; with
-//          BENCH_AGAINST_NODE_FLAGS it runs with those node flags instead, an A/B of flags), --pauses
+//          BENCH_AGAINST_NODE_FLAGS it runs with those node flags instead, an A/B of flags; with
+//          BENCH_AGAINST_ENV='NAME=value …' with that environment on top, e.g. 'LD_PRELOAD=' for
+//          glibc's malloc instead of the start script's jemalloc), --pauses
 //          (every server records its garbage collections and event-loop stalls, summarised per
 //          round: what held the requests in flight; bench/lib/pause-recorder.mjs).
 import { randomBytes } from 'node:crypto';
@@ -142,9 +144,14 @@ async function main() {
   };
   // Run the backend the way `npm start` does: node flags in backend's start script (heap sizing,
   // for instance) apply here too; BENCH_BACKEND_NODE_FLAGS overrides them for experiments.
-  const { env: startEnv, nodeFlags } = backendStart(backendPkg.scripts?.start);
+  const { env: startEnv, launcher, nodeFlags } = backendStart(backendPkg.scripts?.start);
   if (nodeFlags.length) log(`backend node flags: ${nodeFlags.join(' ')}`);
   if (Object.keys(startEnv).length) log(`backend start environment: ${Object.entries(startEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (launcher) log(`backend launcher: sh ${launcher} (the baselines run through it too)`);
+  /** `node args…` as the start script runs it: through its launcher (the allocator's choice), if any. */
+  const nodeCommand = (args) => (launcher ? ['sh', [resolve(BACKEND_DIR, launcher), process.execPath, ...args]] : [process.execPath, args]);
+  // An A/B of the start environment: BENCH_AGAINST_ENV='LD_PRELOAD=' runs the other build on glibc's malloc.
+  const againstEnv = Object.fromEntries(words(process.env.BENCH_AGAINST_ENV).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   // Baselines are profiled too, so a profile of the backend can be read against its baseline's.
   if (flag('profile')) mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
   const profileFlagsFor = (name) =>
@@ -154,7 +161,7 @@ async function main() {
     const extraEnv = { ...(await migrate(database.url)), ...overrides };
     const port = await freePort();
     const pauses = pauseRecording(`${name}-${port}`);
-    const p = startProcess(name, process.execPath, [...flags, ...profileFlagsFor(name), ...pauses.flags, entry], {
+    const p = startProcess(name, ...nodeCommand([...flags, ...profileFlagsFor(name), ...pauses.flags, entry]), {
       env: { ...backendEnv, ...startEnv, ...extraEnv, DATABASE_URL: database.url, PORT: String(port), ...pauses.env },
     });
     children.push(p);
@@ -172,6 +179,9 @@ async function main() {
   results0.backendIdleRssMiB = rssKiBNow(backend.pid);
   results0.backendNodeFlags = [...nodeFlags, ...profileFlagsFor('backend')].filter((f) => !f.startsWith('--cpu-prof-name'));
   results0.backendStartEnv = startEnv;
+  results0.backendLauncher = launcher ?? null;
+  results0.backendMalloc = mallocOf(backend.pid);
+  log(`backend malloc: ${results0.backendMalloc}`);
 
   // ---- seed: 10 probe users × 100 tasks, the users the scaling scenario reads -----------------
   log(`hashing the shared password (argon2id m=${ARGON2.memoryKiB} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism})…`);
@@ -196,7 +206,7 @@ async function main() {
   writeFileSync(bodyFile, sampleBody);
 
   // ---- baselines ------------------------------------------------------------------------------
-  // The baselines run with the backend's start environment too: the same allocator settings for all,
+  // The baselines run with the backend's start environment and launcher too: the same allocator for all,
   // and the libuv pool the backend sized for itself (one thread per core unless UV_THREADPOOL_SIZE
   // is set), counted now that the login above has started it…
   const backendThreadpool = libuvWorkers(mainBackend.pid);
@@ -211,7 +221,7 @@ async function main() {
   const startBaseline = async (name, file, extraEnv = {}) => {
     const port = await freePort();
     const pauses = pauseRecording(`${name}-${port}`);
-    const p = startProcess(name, process.execPath, [...profileFlagsFor(name), ...pauses.flags, resolve(BENCH_DIR, 'baselines', file)], { env: { ...baseEnv, ...extraEnv, PORT: String(port), ...pauses.env } });
+    const p = startProcess(name, ...nodeCommand([...profileFlagsFor(name), ...pauses.flags, resolve(BENCH_DIR, 'baselines', file)]), { env: { ...baseEnv, ...extraEnv, PORT: String(port), ...pauses.env } });
     children.push(p);
     await waitForHttp(`http://127.0.0.1:${port}/`, { proc: p, okStatus: () => true });
     return { name, pid: p.pid, url: `http://127.0.0.1:${port}`, proc: p, pausesFile: pauses.file };
@@ -249,9 +259,9 @@ async function main() {
   };
   /** The --against build, fresh for each scenario like the backend; none without --against. */
   const againstFlags = process.env.BENCH_AGAINST_NODE_FLAGS !== undefined ? words(process.env.BENCH_AGAINST_NODE_FLAGS) : nodeFlags;
-  const againstFor = async () => (AGAINST ? startBackend('backend-other', db, {}, AGAINST, againstFlags) : undefined);
+  const againstFor = async () => (AGAINST ? startBackend('backend-other', db, againstEnv, AGAINST, againstFlags) : undefined);
 
-  const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, backendLauncher: results0.backendLauncher, backendMalloc: results0.backendMalloc, againstEnv: AGAINST ? againstEnv : null, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
@@ -704,18 +714,29 @@ async function settle(pool) {
   await pool.query('CHECKPOINT').catch((e) => log(`CHECKPOINT refused (${e.message}); measuring without it`));
 }
 
-/**
- * How `npm start` runs the backend: the `NAME=value` assignments in front of `node` (allocator
- * tuning, say) and node's own flags (heap sizing). BENCH_BACKEND_NODE_FLAGS overrides the flags.
- */
 /** Whitespace-separated words: node flags or `NAME=value` assignments. */
 const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
 
+/**
+ * How `npm start` runs the backend: the `NAME=value` assignments in front (allocator tuning, say),
+ * the `sh <script>` that launches node, if any (backend/scripts/with-jemalloc.sh: the allocator),
+ * and node's own flags (heap sizing). BENCH_BACKEND_NODE_FLAGS overrides the flags.
+ */
 function backendStart(startScript) {
-  const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
+  const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)(?:sh\s+(\S+)\s+)?node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
   const env = Object.fromEntries(words(m?.[1]).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
-  const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[2]);
-  return { env, nodeFlags };
+  const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[3]);
+  return { env, launcher: m?.[2], nodeFlags };
+}
+
+/** Which malloc a process runs on: jemalloc when its library is mapped, else the C library's. */
+function mallocOf(pid) {
+  try {
+    const lib = /\S*libjemalloc[^\s]*/.exec(readFileSync(`/proc/${pid}/maps`, 'utf8'))?.[0];
+    return lib ? `jemalloc (${lib.split('/').pop()})` : 'glibc';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function expressModulesDir() {

@@ -34,6 +34,12 @@ RUN --mount=type=cache,target=/root/.npm \
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
+# jemalloc as malloc, preloaded by scripts/with-jemalloc.sh (CMD): glibc's malloc keeps each hashing
+# thread's argon2 block for the life of the process; jemalloc hands it back ~10 s after the last
+# sign-in (BENCHMARKS.md, fifteenth session).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/*
 # The heap sizing of `npm start` (see BENCHMARKS.md: RSS under load < 200 MB at ~+5 % CPU per
 # request); an environment variable so a deployment with more memory can lift it. (`--no-maglev`,
 # `--no-allocation-site-pretenuring` and `--heap-growing-percent` are not allowed in NODE_OPTIONS, so
@@ -49,6 +55,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/backend/node_modules ./backend/node_modules
 # package.json carries "type": "module", which dist/ needs to load as ESM.
 COPY backend/package.json backend/
+COPY backend/scripts/with-jemalloc.sh backend/scripts/
 COPY --from=build /app/backend/dist backend/dist
 WORKDIR /app/backend
 USER node
@@ -56,5 +63,6 @@ EXPOSE 8000
 # Node's own fetch: the slim image has no curl, and the check must not need a shell.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/api/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Exec form: node is PID 1's child under `init: true` (compose) and receives SIGTERM directly.
-CMD ["node", "--no-maglev", "--no-allocation-site-pretenuring", "--heap-growing-percent=20", "dist/main.js"]
+# Exec form, and the launcher execs node: node is PID 1's child under `init: true` (compose) and
+# receives SIGTERM directly. The same command as `npm start`.
+CMD ["sh", "scripts/with-jemalloc.sh", "node", "--no-maglev", "--no-allocation-site-pretenuring", "--heap-growing-percent=20", "dist/main.js"]

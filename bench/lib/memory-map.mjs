@@ -4,6 +4,8 @@
 // The kinds are told apart by how their owners map memory, which is a heuristic, named per row:
 // V8 allocates its heap in 256 KiB pages; glibc gives every non-main arena a heap aligned to 64 MiB
 // (its HEAP_MAX_SIZE) and keeps the main arena in [heap]; argon2's 19 MiB blocks live in those arenas.
+// Under jemalloc (preloaded by backend/scripts/with-jemalloc.sh) malloc's memory is plain anonymous
+// mappings, counted with the other anonymous memory, and `malloc` says so.
 import { readFileSync, readlinkSync } from 'node:fs';
 
 const V8_PAGE = 256 * 1024;
@@ -43,6 +45,7 @@ export function memoryMap(pid) {
     kinds.set(kind, r);
   };
   const arenas = [];
+  const malloc = maps.some((m) => /\/libjemalloc[^/]*$/.test(m.name)) ? 'jemalloc' : 'glibc';
   for (const m of maps) {
     if (m.rss === 0) continue;
     const size = Number(m.end - m.start);
@@ -54,7 +57,7 @@ export function memoryMap(pid) {
     } else if (m.name.startsWith('/')) {
       add('shared libraries and native addons (file pages)', fileKiB);
       if (m.anon) add('shared libraries and native addons, written', m.anon);
-    } else if (m.name === '[heap]') {
+    } else if (m.name === '[heap]' && malloc === 'glibc') {
       add('glibc main arena ([heap])', m.anon);
       arenas.push({ where: '[heap]', kib: m.anon });
     } else if (m.name.startsWith('[')) {
@@ -63,9 +66,11 @@ export function memoryMap(pid) {
       add('V8 heap pages (256 KiB mappings)', m.anon);
     } else if (m.perm.includes('x')) {
       add('V8 code range (rwx)', m.anon);
-    } else if (m.start % BigInt(ARENA_ALIGN) === 0n && size <= ARENA_ALIGN) {
+    } else if (malloc === 'glibc' && m.start % BigInt(ARENA_ALIGN) === 0n && size <= ARENA_ALIGN) {
       add('glibc thread arenas (64 MiB-aligned heaps)', m.anon);
       arenas.push({ where: `0x${m.start.toString(16)}`, kib: m.anon });
+    } else if (malloc === 'jemalloc') {
+      add('jemalloc and other anonymous (V8 large objects, thread stacks, buffers)', m.anon);
     } else {
       add('other anonymous (V8 large objects, thread stacks, buffers)', m.anon);
     }
@@ -75,6 +80,7 @@ export function memoryMap(pid) {
   return {
     pid,
     exe: exePath,
+    malloc,
     totalMiB: mib(totalKiB),
     kinds: [...kinds].sort((a, b) => b[1].kib - a[1].kib).map(([kind, r]) => ({ kind, mib: mib(r.kib), n: r.n })),
     arenas: arenas.map((a) => ({ where: a.where, mib: mib(a.kib) })),

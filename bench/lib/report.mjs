@@ -119,21 +119,24 @@ function memoryRows(r) {
     const threadArenas = m.memory.arenas.filter((a) => a.where !== '[heap]' && a.mib >= 1).map((a) => a.mib.toFixed(1));
     const main = sum((k) => k.startsWith('glibc main'));
     const threads = sum((k) => k.startsWith('glibc thread'));
+    // Under jemalloc malloc's memory cannot be told from the other anonymous mappings: it is in `rest`.
+    const glibc = m.memory.malloc !== 'jemalloc';
     return {
       load,
       total: fmt.num(m.memory.totalMiB, 1),
       binary: fmt.num(binary, 1),
       v8: fmt.num(v8, 1),
-      main: fmt.num(main, 1),
-      threads: `${fmt.num(threads, 1)}${threadArenas.length ? ` (${threadArenas.join(' + ')})` : ''}`,
+      main: glibc ? fmt.num(main, 1) : '—',
+      threads: glibc ? `${fmt.num(threads, 1)}${threadArenas.length ? ` (${threadArenas.join(' + ')})` : ''}` : '—',
       rest: fmt.num(m.memory.totalMiB - binary - v8 - main - threads, 1),
+      restLabel: glibc ? 'rest' : 'jemalloc and rest',
     };
   });
 }
 
 const MEMORY_COLS = [
   ['load', 'backend load'], ['total', 'RSS MiB'], ['v8', 'V8 heap + code'], ['binary', 'node binary (file pages)'],
-  ['threads', 'glibc thread arenas'], ['main', 'glibc main arena'], ['rest', 'rest'],
+  ['threads', 'glibc thread arenas'], ['main', 'glibc main arena'], ['rest', 'rest (under jemalloc: with malloc\'s memory)'],
 ];
 
 /** `--pauses`: what held each server's event loop, summed over its measured rounds. */
@@ -170,7 +173,7 @@ function v8Spaces(rounds) {
 
 function machine(r) {
   const m = r.meta;
-  return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
+  return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.kernel}; Node ${m.node}; ${m.postgres} (${m.postgresSource}, shared_buffers ${m.postgresSharedBuffers}); ${m.loadGenerator}; backend malloc ${m.backendMalloc ?? 'glibc'}; load average at start ${m.loadAvgStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAvgEnd.map((x) => x.toFixed(2)).join(' ')}`;
 }
 
 function mdTable(cols, data) {
@@ -186,7 +189,7 @@ export function renderMarkdown(r) {
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
-Load: ${m.loadGenerator}${m.loadGenerator.startsWith('wrk') ? ` (${m.config.wrkThreads} threads)` : ''}, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}; backend started with \`${Object.entries(m.backendStartEnv ?? {}).map(([k, v]) => `${k}=${v} `).join('')}node ${[...(m.backendNodeFlags ?? []), 'backend/dist/main.js'].join(' ')}\`, idle RSS ${fmt.int(m.backendIdleRssMiB)} MiB.
+Load: ${m.loadGenerator}${m.loadGenerator.startsWith('wrk') ? ` (${m.config.wrkThreads} threads)` : ''}, ${m.config.rounds} × ${m.config.seconds} s per server and scenario (interleaved), after a ${m.config.warmupSeconds} s warm-up; argon2id m=${m.config.argon2.memoryKiB} KiB t=${m.config.argon2.timeCost} p=${m.config.argon2.parallelism}; DB pool ${m.config.poolSize}; libuv workers seen: backend ${m.libuvWorkers?.backend ?? '—'}, hash baseline ${m.libuvWorkers?.hashBaseline ?? '—'}; backend started with \`${Object.entries(m.backendStartEnv ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${m.backendLauncher ? `sh backend/${m.backendLauncher} ` : ''}node ${[...(m.backendNodeFlags ?? []), 'backend/dist/main.js'].join(' ')}\`, idle RSS ${fmt.int(m.backendIdleRssMiB)} MiB.
 
 ${mdTable(COLS, rows(r))}
 
@@ -196,7 +199,7 @@ ${memory.length ? `## Where the backend's memory is (end of each load's busiest 
 
 ${mdTable(MEMORY_COLS, memory)}
 
-Thread arenas are listed one by one: argon2's blocks (ARGON2_MEMORY_KIB each, one per hashing thread) live there.
+${m.backendMalloc?.startsWith('jemalloc') ? "The backend ran on jemalloc (its start script's launcher): malloc's memory, argon2's blocks (ARGON2_MEMORY_KIB each while hashing) among it, is in the last column." : "Thread arenas are listed one by one: argon2's blocks (ARGON2_MEMORY_KIB each, one per hashing thread) live there."}
 
 ` : ''}${pauses.length ? `## What held each server's event loop (\`--pauses\`, all measured rounds)
 
@@ -224,7 +227,10 @@ export function renderTable(r) {
   const mem = memoryRows(r);
   if (mem.length) {
     out.push('', "Where the backend's memory is (MiB, end of each load's busiest round):");
-    for (const m of mem) out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary} + thread arenas ${m.threads} + main arena ${m.main} + rest ${m.rest}`);
+    for (const m of mem) {
+      const malloc = m.main === '—' ? '' : ` + thread arenas ${m.threads} + main arena ${m.main}`;
+      out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary}${malloc} + ${m.restLabel} ${m.rest}`);
+    }
   }
   out.push('', 'Targets:');
   for (const t of targetRows(r)) out.push(`  ${t.met === 'met' ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (goal ${t.goal})`);

@@ -10,8 +10,8 @@
  * - frontend: the `next build` standalone output with .next/static and public copied as the image
  *   copies them, started as `node frontend/server.js` from a directory that holds nothing else.
  */
-import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,12 @@ async function healthcheckPasses(stage: Stage, cwd: string, env: Record<string, 
   }
 }
 
+/** Whether the dynamic loader can preload `library` here: it says on stderr when it cannot. */
+function loaderCanPreload(library: string): boolean {
+  const probe = spawnSync('sh', ['-c', ':'], { env: { PATH: process.env.PATH, LD_PRELOAD: library }, encoding: 'utf8' });
+  return probe.status === 0 && probe.stderr === '';
+}
+
 function listPackages(nodeModules: string): Set<string> {
   const names = new Set<string>();
   for (const entry of readdirSync(nodeModules)) {
@@ -98,7 +104,8 @@ describe('backend image', () => {
       if (backendPkg.dependencies[dev]) continue;
       expect({ dev, installed: installed.has(dev) }).toEqual({ dev, installed: false });
     }
-    // Stage `runtime`: COPY --from=build /app/backend/dist backend/dist
+    // Stage `runtime`: COPY backend/scripts/with-jemalloc.sh backend/scripts/ ; COPY --from=build /app/backend/dist backend/dist
+    cpSync(join(REPO_ROOT, 'backend/scripts/with-jemalloc.sh'), join(app, 'backend/scripts/with-jemalloc.sh'));
     cpSync(join(REPO_ROOT, 'backend/dist'), join(app, 'backend/dist'), { recursive: true });
     expect(stageWorkdir(runtime)).toBe('/app/backend');
   }, 300_000);
@@ -118,10 +125,16 @@ describe('backend image', () => {
     expect(await new Promise((r) => migrate.once('exit', r))).toBe(0);
     expect(migrateOut).toMatch(/Applied: /);
 
+    // CMD: `sh scripts/with-jemalloc.sh node …`, the launcher finding node on PATH as in the image.
     const [cmd, ...argv] = stageCmd(runtime);
-    expect(cmd).toBe('node');
-    const backend = await BackendProcess.start('image-backend', env, { cwd, argv });
+    expect([cmd, argv[0], argv[1]]).toEqual(['sh', 'scripts/with-jemalloc.sh', 'node']);
+    const backend = await BackendProcess.start('image-backend', { ...env, PATH: `${dirname(NODE_BINARY)}:${env.PATH ?? ''}` }, { cwd, argv, command: cmd });
     cleanups.push(async () => void (await backend.stop()));
+    // The launcher exec'd node (the process answering is the one spawned), on jemalloc wherever the
+    // loader can preload it, as in the image, which installs it.
+    const maps = readFileSync(`/proc/${backend.child.pid}/maps`, 'utf8');
+    expect(readlinkSync(`/proc/${backend.child.pid}/exe`)).toBe(realpathSync(NODE_BINARY));
+    expect(maps.includes('/libjemalloc')).toBe(loaderCanPreload('libjemalloc.so.2'));
 
     expect(await healthcheckPasses(runtime, cwd, env)).toBe(true);
     // argon2's prebuilt binary loads without install scripts: sign-up hashes, sign-in verifies.

@@ -3,6 +3,7 @@
  * start order, healthchecks, environment, secrets, scaling, proxy trust) and the Dockerfiles
  * (a lint of the rules that matter, and that they build and start what the repository builds).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,7 +298,7 @@ describe('Dockerfiles', () => {
     expect(splitImage(backend.stages[0].resolvedImage)[1]).toContain(rootPkg.devDependencies.node);
   });
 
-  it('backend: production dependencies only (from the lockfile), compiled dist, non-root, started as `node dist/main.js` with the start script’s flags', () => {
+  it('backend: production dependencies only (from the lockfile), compiled dist, non-root, started as `npm start` starts it (launcher, flags, environment)', () => {
     const prodDeps = stageByName(backend, 'prod-deps');
     const install = prodDeps.instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))!;
     expect(install.args).toMatch(/--omit=dev/);
@@ -311,11 +312,15 @@ describe('Dockerfiles', () => {
     expect(stageEnv(runtime)).toMatchObject({ NODE_ENV: 'production', ENVIRONMENT: 'production', PORT: '8000', HOST: '0.0.0.0' });
     // The same node flags and environment as `npm start` (the benchmark measures the start script's):
     // the heap sizing in NODE_OPTIONS, so a deployment can lift it; what NODE_OPTIONS refuses in CMD.
-    const [, assignments, startFlags] = /^((?:[A-Z_]+=\S+ )*)node (.*) dist\/main\.js$/.exec(JSON.parse(readFileSync(join(REPO_ROOT, 'backend/package.json'), 'utf8')).scripts.start)!;
+    const [, assignments, launcher, startFlags] = /^((?:[A-Z_]+=\S+ )*)sh (scripts\/with-jemalloc\.sh) node (.*) dist\/main\.js$/.exec(JSON.parse(readFileSync(join(REPO_ROOT, 'backend/package.json'), 'utf8')).scripts.start)!;
     const cmd = stageCmd(runtime)!;
-    expect(cmd[0]).toBe('node');
+    // The launcher that picks the allocator, copied into the image, which installs the allocator.
+    expect(cmd.slice(0, 3)).toEqual(['sh', launcher, 'node']);
+    expect(copies).toContain(`backend/${launcher} backend/scripts/`);
+    expect(readFileSync(join(DOCKER_DIR, 'backend.Dockerfile.dockerignore'), 'utf8').split('\n')).toContain(`!backend/${launcher}`);
+    expect(runtime.instructions.some((i) => i.keyword === 'RUN' && /apt-get install .*\blibjemalloc2\b/.test(i.args))).toBe(true);
     expect(cmd.at(-1)).toBe('dist/main.js');
-    const imageFlags = [...cmd.slice(1, -1), ...stageEnv(runtime).NODE_OPTIONS.split(' ')];
+    const imageFlags = [...cmd.slice(3, -1), ...stageEnv(runtime).NODE_OPTIONS.split(' ')];
     expect(imageFlags.sort()).toEqual(startFlags.split(' ').sort());
     // Without it, V8 sometimes pretenured node:events' second-listener arrays early under load, and
     // every request was then promoted whole (about one replica in twelve at 1.5-1.8x the CPU per
@@ -381,5 +386,38 @@ describe('Dockerfiles', () => {
         expect(after).toEqual(expect.arrayContaining(['frontend/node_modules', 'frontend/.next', 'frontend/.env*']));
       }
     }
+  });
+});
+
+describe('backend/scripts/with-jemalloc.sh (how `npm start` and the image start the backend)', () => {
+  const LAUNCHER = join(BACKEND_DIR, 'scripts/with-jemalloc.sh');
+  /** Runs `sh with-jemalloc.sh sh -c <script>` with exactly `env` (plus PATH). */
+  const launch = (env: Record<string, string>, script: string) =>
+    spawnSync('sh', [LAUNCHER, 'sh', '-c', script], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const SHOW = 'printf "%s|%s" "${LD_PRELOAD-unset}" "${MALLOC_CONF-unset}"';
+  // libc is always there and already loaded: preloading it changes nothing but proves the path.
+  const PRESENT = 'libc.so.6';
+
+  it('preloads the allocator with its options when the loader can, a MALLOC_CONF of the caller’s applied last so it wins', () => {
+    expect(launch({ JEMALLOC_LIBRARY: PRESENT }, SHOW).stdout).toBe(`${PRESENT}|background_thread:true,oversize_threshold:0`);
+    expect(launch({ JEMALLOC_LIBRARY: PRESENT, MALLOC_CONF: 'narenas:2' }, SHOW).stdout).toBe(`${PRESENT}|background_thread:true,oversize_threshold:0,narenas:2`);
+    // By default the library is Debian's and Ubuntu's libjemalloc2, found by the loader's own search.
+    expect(readFileSync(LAUNCHER, 'utf8')).toMatch(/^JEMALLOC=\$\{JEMALLOC_LIBRARY:-libjemalloc\.so\.2\}$/m);
+  });
+
+  it('runs the command as it is, and says nothing, where the allocator is not installed', () => {
+    const r = launch({ JEMALLOC_LIBRARY: 'libno-such-allocator.so.9' }, SHOW);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: 'unset|unset', stderr: '' });
+  });
+
+  it('leaves an LD_PRELOAD the caller set alone: an empty one opts out', () => {
+    expect(launch({ JEMALLOC_LIBRARY: PRESENT, LD_PRELOAD: '' }, SHOW).stdout).toBe('|unset');
+  });
+
+  it('replaces itself with the command: its process, its exit status', () => {
+    const r = spawnSync('sh', ['-c', `sh ${LAUNCHER} sh -c 'echo $$; exit 7' & echo $!; wait $!`], { env: { PATH: process.env.PATH, JEMALLOC_LIBRARY: PRESENT }, encoding: 'utf8' });
+    const [launched, ran] = r.stdout.trim().split('\n');
+    expect(ran).toBe(launched);
+    expect(r.status).toBe(7);
   });
 });

@@ -196,10 +196,11 @@ export class BackendProcess {
     return this.exitInfo === undefined;
   }
 
-  static async start(name: string, env: Record<string, string>, options: { cwd?: string; argv?: string[] } = {}): Promise<BackendProcess> {
+  /** `command` defaults to the Node 24 binary; anything else (a launcher that execs node) finds node on PATH. */
+  static async start(name: string, env: Record<string, string>, options: { cwd?: string; argv?: string[]; command?: string } = {}): Promise<BackendProcess> {
     const port = Number(env.PORT ?? (await freePort()));
     const child = track(
-      spawn(NODE_BINARY, options.argv ?? ['dist/main.js'], {
+      spawn(options.command ?? NODE_BINARY, options.argv ?? ['dist/main.js'], {
         cwd: options.cwd ?? BACKEND_DIR,
         env: { ...env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
