@@ -85,6 +85,16 @@ export function rssSampler(pid, everyMs = 200) {
 }
 
 /** CPU snapshot of a set of pids; `since(prev)` sums the deltas (pids new since then count fully). */
+/** Minor page faults of `pid` so far (memory first touched, or touched again after it was given back). */
+export function minorFaults(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[7]);
+  } catch {
+    return null;
+  }
+}
+
 export function cpuSnapshot(pids) {
   const snap = new Map();
   for (const pid of pids) {
