@@ -176,7 +176,7 @@ async function main() {
   const backend = mainBackend.proc;
   const api = mainBackend.url;
 
-  results0.backendIdleRssMiB = rssKiBNow(backend.pid);
+  const backendUpAt = Date.now();
   results0.backendNodeFlags = [...nodeFlags, ...profileFlagsFor('backend')].filter((f) => !f.startsWith('--cpu-prof-name'));
   results0.backendStartEnv = startEnv;
   results0.backendLauncher = launcher ?? null;
@@ -190,6 +190,15 @@ async function main() {
   });
   await seedUsersWithTasks(runnerPool, { group: 'p', from: 1, to: PROBE_USERS, passwordHash, tasksPerUser: TASKS_PER_USER });
   await runnerPool.query('ANALYZE');
+
+  // Idle RSS 15 s after start (full runs; the quick one has no time to spare): the backend hashes
+  // once as it starts (the dummy hash that evens out unknown-user sign-ins), and under jemalloc that
+  // block goes back to the kernel only after its decay (~14 s here), where glibc unmaps a first block
+  // at once.
+  const idleAfterMs = QUICK ? 0 : 15_000;
+  await sleep(Math.max(0, backendUpAt + idleAfterMs - Date.now()));
+  results0.backendIdleRssMiB = rssKiBNow(backend.pid);
+  results0.backendIdleRssAfterS = Math.round((Date.now() - backendUpAt) / 1000);
 
   // One real login tells the issuer/audience the backend signs with (and that login works at all).
   const login = await postJson(`${api}/api/auth/login`, { email: emailOf('p', 1), password: PASSWORD });
@@ -261,7 +270,7 @@ async function main() {
   const againstFlags = process.env.BENCH_AGAINST_NODE_FLAGS !== undefined ? words(process.env.BENCH_AGAINST_NODE_FLAGS) : nodeFlags;
   const againstFor = async () => (AGAINST ? startBackend('backend-other', db, againstEnv, AGAINST, againstFlags) : undefined);
 
-  const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, backendLauncher: results0.backendLauncher, backendMalloc: results0.backendMalloc, againstEnv: AGAINST ? againstEnv : null, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
+  const results = { meta: { ...meta, against: AGAINST ?? null, backendIdleRssMiB: results0.backendIdleRssMiB, backendIdleRssAfterS: results0.backendIdleRssAfterS, backendNodeFlags: results0.backendNodeFlags, backendStartEnv: results0.backendStartEnv, backendLauncher: results0.backendLauncher, backendMalloc: results0.backendMalloc, againstEnv: AGAINST ? againstEnv : null, config: { ...CFG, listConnections: LIST_CONNECTIONS, refreshConnections: REFRESH_CONNECTIONS, hashConnections: HASH_CONNECTIONS, wrkThreads: WRK_THREADS, argon2: ARGON2, poolSize: POOL_SIZE } }, scenarios: {}, scaling: [], plans: {}, queries: {} };
   const listSpec = (tokensFile) => ({ kind: 'get', path: '/api/tasks?limit=20', connections: LIST_CONNECTIONS, args: () => [tokensFile, '/api/tasks?limit=20'] });
 
   // ---- 10⁵ rows: 1 000 users × 100 tasks --------------------------------------------------------
