@@ -151,7 +151,7 @@ async function main() {
   /** `node args…` as the start script runs it: through its launcher (the allocator's choice), if any. */
   const nodeCommand = (args) => (launcher ? ['sh', [resolve(BACKEND_DIR, launcher), process.execPath, ...args]] : [process.execPath, args]);
   // An A/B of the start environment: BENCH_AGAINST_ENV='LD_PRELOAD=' runs the other build on glibc's malloc.
-  const againstEnv = Object.fromEntries(words(process.env.BENCH_AGAINST_ENV).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const againstEnv = assignments(process.env.BENCH_AGAINST_ENV);
   // Baselines are profiled too, so a profile of the backend can be read against its baseline's.
   if (flag('profile')) mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
   const profileFlagsFor = (name) =>
@@ -729,6 +729,8 @@ async function settle(pool) {
 
 /** Whitespace-separated words: node flags or `NAME=value` assignments. */
 const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
+/** `NAME=value NAME2=` words as an environment (an empty value stays set, empty). */
+const assignments = (text) => Object.fromEntries(words(text).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
 
 /**
  * How `npm start` runs the backend: the `NAME=value` assignments in front (allocator tuning, say),
@@ -737,7 +739,7 @@ const words = (text) => (text ?? '').trim().split(/\s+/).filter(Boolean);
  */
 function backendStart(startScript) {
   const m = /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)(?:sh\s+(\S+)\s+)?node((?:\s+--?[\w-]+(?:=\S+)?)*)\s+dist\/main\.js/.exec(startScript ?? '');
-  const env = Object.fromEntries(words(m?.[1]).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const env = assignments(m?.[1]);
   const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[3]);
   return { env, launcher: m?.[2], nodeFlags };
 }
