@@ -35,7 +35,7 @@ RUN --mount=type=cache,target=/root/.npm \
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
 # jemalloc as malloc, preloaded by scripts/with-jemalloc.sh (CMD): glibc's malloc keeps each hashing
-# thread's argon2 block for the life of the process; jemalloc hands it back ~10 s after the last
+# thread's argon2 block for the life of the process; jemalloc hands it back ~10–15 s after the last
 # sign-in (BENCHMARKS.md, fifteenth session).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libjemalloc2 \
