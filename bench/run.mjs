@@ -22,7 +22,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
-import { memoryMap } from './lib/memory-map.mjs';
+import { mallocOf, memoryMap } from './lib/memory-map.mjs';
 import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvNiceIncrement, libuvWorkers, minorFaults, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedSessions, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
@@ -742,16 +742,6 @@ function backendStart(startScript) {
   const env = assignments(m?.[1]);
   const nodeFlags = process.env.BENCH_BACKEND_NODE_FLAGS !== undefined ? words(process.env.BENCH_BACKEND_NODE_FLAGS) : words(m?.[3]);
   return { env, launcher: m?.[2], nodeFlags };
-}
-
-/** Which malloc a process runs on: jemalloc when its library is mapped, else the C library's. */
-function mallocOf(pid) {
-  try {
-    const lib = /\S*libjemalloc[^\s]*/.exec(readFileSync(`/proc/${pid}/maps`, 'utf8'))?.[0];
-    return lib ? `jemalloc (${lib.split('/').pop()})` : 'glibc';
-  } catch {
-    return 'unknown';
-  }
 }
 
 function expressModulesDir() {

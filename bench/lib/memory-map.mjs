@@ -9,6 +9,20 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 
 const V8_PAGE = 256 * 1024;
+const JEMALLOC_LIBRARY = /\/(libjemalloc[^/\s]*)$/;
+
+/** Which malloc a process runs on: `jemalloc (<its library>)` when that is mapped, else `glibc`. */
+export function mallocOf(pid) {
+  try {
+    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+      const lib = JEMALLOC_LIBRARY.exec(line)?.[1];
+      if (lib) return `jemalloc (${lib})`;
+    }
+    return 'glibc';
+  } catch {
+    return 'unknown';
+  }
+}
 const ARENA_ALIGN = 64 * 1024 * 1024;
 
 /**
@@ -45,7 +59,7 @@ export function memoryMap(pid) {
     kinds.set(kind, r);
   };
   const arenas = [];
-  const malloc = maps.some((m) => /\/libjemalloc[^/]*$/.test(m.name)) ? 'jemalloc' : 'glibc';
+  const malloc = maps.some((m) => JEMALLOC_LIBRARY.test(m.name)) ? 'jemalloc' : 'glibc';
   for (const m of maps) {
     if (m.rss === 0) continue;
     const size = Number(m.end - m.start);

@@ -8,16 +8,27 @@ export async function initProcStat() {
   if (n > 0) clkTck = n;
 }
 
-/** user+system CPU of a whole process (all threads), in microseconds; null if unreadable. */
-export function cpuMicros(pid) {
+/** Fields 3… of /proc/<pid>/stat (f[0] is field 3); null if unreadable. */
+function statFields(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 2 (comm) may contain spaces; everything after the last ')' is space-separated from field 3.
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck;
+    return s.slice(s.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** user+system CPU of a whole process (all threads), in microseconds; null if unreadable. */
+export function cpuMicros(pid) {
+  const f = statFields(pid);
+  return f ? ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck : null;
+}
+
+/** Minor page faults of `pid` so far (memory first touched, or touched again after it was given back). */
+export function minorFaults(pid) {
+  const f = statFields(pid);
+  return f ? Number(f[7]) : null;
 }
 
 export function rssKiB(pid) {
@@ -85,16 +96,6 @@ export function rssSampler(pid, everyMs = 200) {
 }
 
 /** CPU snapshot of a set of pids; `since(prev)` sums the deltas (pids new since then count fully). */
-/** Minor page faults of `pid` so far (memory first touched, or touched again after it was given back). */
-export function minorFaults(pid) {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[7]);
-  } catch {
-    return null;
-  }
-}
-
 export function cpuSnapshot(pids) {
   const snap = new Map();
   for (const pid of pids) {

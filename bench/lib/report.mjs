@@ -123,13 +123,13 @@ function memoryRows(r) {
     const glibc = m.memory.malloc !== 'jemalloc';
     return {
       load,
+      glibc,
       total: fmt.num(m.memory.totalMiB, 1),
       binary: fmt.num(binary, 1),
       v8: fmt.num(v8, 1),
       main: glibc ? fmt.num(main, 1) : '—',
       threads: glibc ? `${fmt.num(threads, 1)}${threadArenas.length ? ` (${threadArenas.join(' + ')})` : ''}` : '—',
       rest: fmt.num(m.memory.totalMiB - binary - v8 - main - threads, 1),
-      restLabel: glibc ? 'rest' : 'jemalloc and rest',
     };
   });
 }
@@ -228,8 +228,8 @@ export function renderTable(r) {
   if (mem.length) {
     out.push('', "Where the backend's memory is (MiB, end of each load's busiest round):");
     for (const m of mem) {
-      const malloc = m.main === '—' ? '' : ` + thread arenas ${m.threads} + main arena ${m.main}`;
-      out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary}${malloc} + ${m.restLabel} ${m.rest}`);
+      const malloc = m.glibc ? ` + thread arenas ${m.threads} + main arena ${m.main} + rest` : ' + jemalloc and rest';
+      out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary}${malloc} ${m.rest}`);
     }
   }
   out.push('', 'Targets:');
