@@ -9,7 +9,11 @@
 # dirty-page decay; background_thread:true runs the purge on time instead of waiting for the next
 # allocation in that arena). oversize_threshold:0 keeps those blocks in the hashing thread's own
 # arena: by default jemalloc returns allocations over 8 MiB on every free, and faulting 19 MiB in
-# again for each hash cost a fifth of the sign-ins a second. Measurements: BENCHMARKS.md.
+# again for each hash cost a fifth of the sign-ins a second. The price of handing blocks back: the
+# first sign-in after ~10 s without one faults its block in again (+~50 ms on the bench's VM, where
+# a page fault costs ~11 µs; glibc never pays it). MALLOC_CONF=dirty_decay_ms:60000 keeps blocks
+# over longer gaps (after 15 s a sign-in took what it takes on glibc); LD_PRELOAD= keeps them for
+# good. Measurements: BENCHMARKS.md.
 #
 # Opting out: set LD_PRELOAD yourself (empty for none). A MALLOC_CONF of your own is applied after
 # these options, so it wins where they overlap. JEMALLOC_LIBRARY names another build (a path, or a
