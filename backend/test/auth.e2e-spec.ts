@@ -132,6 +132,21 @@ describe('Auth: register, login, me, logout', () => {
       expect(wrong.headers['www-authenticate']).toBe('Bearer');
     });
 
+    it.each([
+      ['no email or username', { password: 'password-1' }, 'email'],
+      ['email and username both null', { email: null, username: null, password: 'password-1' }, 'email'],
+      ['a numeric email beside a valid username', { email: 123, username: 'ada@example.com', password: 'password-1' }, 'email'],
+      ['an empty email beside a valid username', { email: '', username: 'ada@example.com', password: 'password-1' }, 'email'],
+      ['a null username beside a valid email', { email: 'ada@example.com', username: null, password: 'password-1' }, 'username'],
+      ['a null password', { email: 'ada@example.com', password: null }, 'password'],
+    ])('refuses %s with 422 and a field error, signing nobody in', async (_case, body, field) => {
+      const res = await t.http().post('/api/auth/login').send(body);
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    });
+
     it('spends comparable time on an unknown email as on a wrong password (dummy hash)', async () => {
       const user = await t.createUser();
       const time = async (email: string) => {

@@ -115,6 +115,13 @@ describe('Tasks API', () => {
       expect(res.body.description).toHaveLength(2000);
     });
 
+    it('counts the limits in characters as PostgreSQL does: 100 "❤️" and 1000 "🔐" fit, stored as sent', async () => {
+      const title = '❤️'.repeat(100); // 200 code points
+      const description = '🔐'.repeat(2000); // 2000 code points, 4000 UTF-16 units
+      const res = await user.agent.post('/api/tasks').send({ title, description }).expect(201);
+      expect((await user.agent.get(`/api/tasks/${res.body.id}`).expect(200)).body).toMatchObject({ title, description });
+    });
+
     it.each([
       ['a missing title', {}, 'title'],
       ['an empty title', { title: '' }, 'title'],
@@ -122,7 +129,12 @@ describe('Tasks API', () => {
       ['a null title', { title: null }, 'title'],
       ['a numeric title', { title: 123 }, 'title'],
       ['a 2001-character description', { title: 'ok', description: 'd'.repeat(2001) }, 'description'],
+      // "❤️" is two characters to PostgreSQL (U+2764 U+FE0F); class-validator's @MaxLength counted one.
+      ['a title of 101 "❤️" (202 characters)', { title: '❤️'.repeat(101) }, 'title'],
+      ['a description of 1001 "❤️" (2002 characters)', { title: 'ok', description: '❤️'.repeat(1001) }, 'description'],
       ['a numeric description', { title: 'ok', description: 5 }, 'description'],
+      ['a null completed', { title: 'ok', completed: null }, 'completed'],
+      ['a null priority', { title: 'ok', priority: null }, 'priority'],
       ['a NUL character in the title', { title: 'a\u0000b' }, 'title'],
       ['a NUL character in the description', { title: 'ok', description: 'a\u0000b' }, 'description'],
       ['an unknown priority', { title: 'ok', priority: 'urgent' }, 'priority'],
@@ -237,6 +249,7 @@ describe('Tasks API', () => {
       ['a null title', { title: null }, 'title'],
       ['an empty title', { title: '' }, 'title'],
       ['a 201-character title', { title: 'a'.repeat(201) }, 'title'],
+      ['a title of 101 "❤️" (202 characters)', { title: '❤️'.repeat(101) }, 'title'],
       ['a null completed', { completed: null }, 'completed'],
       ['a null priority', { priority: null }, 'priority'],
       ['an unknown priority', { priority: 'urgent' }, 'priority'],

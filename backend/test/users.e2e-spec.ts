@@ -122,6 +122,7 @@ describe('Users API', () => {
       ['a numeric email', { email: 42 }, 'email'],
       ['a null email', { email: null }, 'email'],
       ['a 101-character name', { name: 'n'.repeat(101) }, 'name'],
+      ['a name of 51 "❤️" (102 characters to PostgreSQL)', { name: '❤️'.repeat(51) }, 'name'],
       ['a numeric name', { name: 7 }, 'name'],
       ['a NUL character in the name', { name: 'a\u0000b' }, 'name'],
     ])('PATCH refuses %s with 422 and changes nothing', async (_case, body, field) => {

@@ -66,6 +66,8 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the refresh token (from the refresh_token cookie or the body) for a new pair' })
+  // The cookie alone is enough: the body is optional, which Nest's generated document would not say.
+  @ApiBody({ type: RefreshDto, required: false })
   @ApiOkResponse({ type: TokensResponse })
   @ApiProblems(401, 422, 429)
   async refresh(
@@ -84,6 +86,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (refresh token from cookie/body and/or the bearer token); clears both cookies. Idempotent.' })
+  @ApiBody({ type: RefreshDto, required: false })
   @ApiOkResponse({ type: DetailResponse })
   @ApiProblems(422, 429)
   async logout(

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 export class FieldErrorResponse {
   @ApiProperty({ example: 'email' })
@@ -48,11 +48,18 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'Database unavailable',
 };
 
-/** Documents the problem responses a route can give, all as RFC 9457 `application/problem+json`. */
-export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+/**
+ * Documents one problem response, as RFC 9457 `application/problem+json` (what the filter sends).
+ * A `$ref` alone does not put the schema in the document: ApiExtraModels does.
+ */
+export function ApiProblem(status: number, description = PROBLEM_DESCRIPTIONS[status] ?? 'Error'): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: PROBLEM_DESCRIPTIONS[status] ?? 'Error', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } }),
-    ),
+    ApiExtraModels(ProblemResponse),
+    ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } }),
   );
+}
+
+/** Documents the problem responses a route can give. */
+export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(...statuses.map((status) => ApiProblem(status)));
 }

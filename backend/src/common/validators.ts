@@ -25,6 +25,28 @@ export function IsPassword(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/**
+ * At most `max` characters, counted as PostgreSQL counts varchar(n): Unicode code points. Use it
+ * instead of class-validator's @MaxLength, which does not count the variation selectors U+FE0E and
+ * U+FE0F: "❤️" × 200 passed @MaxLength(200) and then failed the INSERT into varchar(200), a 500
+ * instead of a 422.
+ */
+export function MaxChars(max: number, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'maxChars',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [max],
+      options: { message: `${String(propertyName)} must be shorter than or equal to ${max} characters`, ...options },
+      validator: {
+        // A code point is one or two UTF-16 units: only strings between max and 2 × max units need counting.
+        validate: (value: unknown) =>
+          typeof value === 'string' && (value.length <= max || (value.length <= 2 * max && [...value].length <= max)),
+      },
+    });
+}
+
 /** Emails are compared ignoring case and surrounding spaces: normalize once, at the boundary. */
 export const NormalizeEmail = (): PropertyDecorator =>
   Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));

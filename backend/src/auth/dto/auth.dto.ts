@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { IsPassword, NormalizeEmail, Trim } from '../../common/validators.js';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength, ValidateIf } from 'class-validator';
+import { IsPassword, MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
 import { UserResponse } from '../../users/dto/user.dto.js';
 
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(320)
+  @MaxChars(320)
   email: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 128, description: '8–128 characters, any Unicode' })
@@ -19,35 +19,37 @@ export class RegisterDto {
   @Trim()
   @IsString()
   @MinLength(1)
-  @MaxLength(100)
+  @MaxChars(100)
   name?: string | null;
 }
 
 /**
  * Login takes the OAuth2 password-grant form (`username`, what Swagger's Authorize sends) or JSON
- * (`email`). The other OAuth2 form fields are accepted and ignored.
+ * (`email`). The other OAuth2 form fields are accepted and ignored. Each of email and username is
+ * validated when it is present, and when the other is absent: one of them is required, and neither
+ * may be present as anything but an email-sized string (email wins when both are).
  */
 export class LoginDto {
   @ApiPropertyOptional({ example: 'ada@example.com', description: 'JSON body: the account email' })
-  @ValidateIf((o: LoginDto) => o.username === undefined)
+  @ValidateIf((o: LoginDto, v) => v !== undefined || o.username === undefined)
   @NormalizeEmail()
   @IsString({ message: 'email is required' })
   @IsNotEmpty({ message: 'email is required' })
-  @MaxLength(320)
+  @MaxChars(320)
   email?: string;
 
   @ApiPropertyOptional({ example: 'ada@example.com', description: 'OAuth2 form: the account email' })
-  @ValidateIf((o: LoginDto) => o.email === undefined)
+  @ValidateIf((o: LoginDto, v) => v !== undefined || o.email === undefined)
   @NormalizeEmail()
   @IsString({ message: 'username is required' })
   @IsNotEmpty({ message: 'username is required' })
-  @MaxLength(320)
+  @MaxChars(320)
   username?: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxChars(1024)
   password: string;
 
   @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 form only' })
@@ -58,19 +60,19 @@ export class LoginDto {
   @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  @MaxChars(1024)
   scope?: string;
 
   @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxChars(256)
   client_id?: string;
 
   @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  @MaxChars(1024)
   client_secret?: string;
 }
 
@@ -79,7 +81,7 @@ export class RefreshDto {
   @IsOptional()
   @IsString()
   @IsNotEmpty()
-  @MaxLength(512)
+  @MaxChars(512)
   refresh_token?: string;
 }
 
@@ -87,7 +89,7 @@ export class ChangePasswordDto {
   @ApiProperty()
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxChars(1024)
   currentPassword: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128 })
@@ -99,7 +101,7 @@ export class ForgotPasswordDto {
   @ApiProperty({ example: 'ada@example.com' })
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(320)
+  @MaxChars(320)
   email: string;
 }
 
@@ -107,7 +109,7 @@ export class ResetPasswordDto {
   @ApiProperty({ description: 'The token from the reset link' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(512)
+  @MaxChars(512)
   token: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128 })

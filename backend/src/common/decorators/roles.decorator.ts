@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Role } from '../../users/user.entity.js';
-import { ProblemResponse } from '../openapi.js';
+import { ApiProblem } from '../openapi.js';
 
 export const REQUIRED_ROLES = 'auth:roles';
 
@@ -13,6 +13,6 @@ export function Roles(...roles: Role[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(REQUIRED_ROLES, roles),
     ApiExtension('x-required-roles', roles),
-    ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}`, type: ProblemResponse }),
+    ApiProblem(403, `Requires role: ${roles.join(' or ')}`),
   );
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination.js';
-import { IsCalendarDate, ToBoolean } from '../../common/validators.js';
+import { IsCalendarDate, MaxChars, ToBoolean } from '../../common/validators.js';
 import { PRIORITIES, type Priority } from '../task.entity.js';
 
 export const TASK_SORTS = ['createdAt', '-createdAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'] as const;
@@ -22,22 +22,23 @@ export class CreateTaskDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Write the quarterly report' })
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
-  @MaxLength(200)
+  @MaxChars(200)
   title: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 
+  // Absent takes the default; null is a 422 (@IsOptional() would let it through to the NOT NULL column).
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsBoolean()
   completed?: boolean;
 
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'medium' })
-  @IsOptional()
+  @ValidateIf((_o, v) => v !== undefined)
   @IsIn(PRIORITIES, { message: `priority must be one of ${PRIORITIES.join(', ')}` })
   priority?: Priority;
 
@@ -56,13 +57,13 @@ export class UpdateTaskDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
-  @MaxLength(200)
+  @MaxChars(200)
   title?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 
   @ApiPropertyOptional()
@@ -96,7 +97,7 @@ export class ListTasksQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of title or description', maxLength: 200 })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxChars(200)
   q?: string;
 
   @ApiPropertyOptional({ enum: TASK_SORTS, default: '-createdAt' })

@@ -1,7 +1,7 @@
 import { PaginationQuery } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { NormalizeEmail, Trim } from '../../common/validators.js';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength, ValidateIf } from 'class-validator';
+import { MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
 import { ROLES, type PublicUser, type Role } from '../user.entity.js';
 
 
@@ -47,7 +47,7 @@ export class UpdateMeDto {
   @Trim()
   @IsString()
   @MinLength(1)
-  @MaxLength(100)
+  @MaxChars(100)
   name?: string | null;
 
   @ApiPropertyOptional({ example: 'ada@example.com' })
@@ -56,7 +56,7 @@ export class UpdateMeDto {
   @ValidateIf((_o, v) => v !== undefined)
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(320)
+  @MaxChars(320)
   email?: string;
 }
 
@@ -64,7 +64,7 @@ export class DeleteMeDto {
   @ApiProperty({ description: 'The current password, to confirm' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxChars(1024)
   password: string;
 }
 
@@ -85,7 +85,7 @@ export class ListUsersQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of email or name', maxLength: 200 })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxChars(200)
   q?: string;
 }
 
