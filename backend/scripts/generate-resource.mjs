@@ -105,8 +105,9 @@ export class ${migrationClass} implements MigrationInterface {
 }
 `,
   [`src/${n.plural}/dto/${n.kebab}.dto.ts`]: `import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination.js';
+import { MaxChars } from '../../common/validators.js';
 import type { ${n.Pascal} } from '../${n.kebab}.entity.js';
 
 export class ${n.Pascal}Response {
@@ -132,13 +133,13 @@ export class Create${n.Pascal}Dto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxChars(200)
   name: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 }
 
@@ -148,13 +149,13 @@ export class Update${n.Pascal}Dto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxChars(200)
   name?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 }
 

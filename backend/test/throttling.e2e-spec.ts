@@ -54,6 +54,14 @@ describe('Failed logins per (account, IP) behind a trusted proxy', () => {
     await login(attacker, other.email, other.password).expect(200);
   });
 
+  it('holds under concurrency: of 10 parallel guesses only LOGIN_MAX_FAILURES reach the password check', async () => {
+    const victim = await t.createUser();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => login('203.0.113.9', victim.email, 'guess-guess')));
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+    await login('203.0.113.9', victim.email, victim.password).expect(429);
+  });
+
   it('lets the window pass: the pair may try again after THROTTLE_TTL_SECONDS', async () => {
     const victim = await t.createUser();
     for (let i = 0; i < 3; i += 1) await login('203.0.113.6', victim.email, 'guess-guess').expect(401);
@@ -107,6 +115,13 @@ describe('Shared counters in Redis across instances', () => {
     await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.20').send({ email: victim.email, password: 'nope-nope' }).expect(401);
     await b.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.20').send({ email: victim.email, password: victim.password }).expect(429);
     await a.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.21').send({ email: victim.email, password: victim.password }).expect(200);
+  });
+
+  it('counts parallel guesses on both instances before checking any: LOGIN_MAX_FAILURES verdicts in all', async () => {
+    const victim = await a.createUser();
+    const guess = (app: TestApp) => app.http().post('/api/auth/login').set('X-Forwarded-For', '192.0.2.30').send({ email: victim.email, password: 'nope-nope' });
+    const statuses = (await Promise.all([guess(a), guess(b), guess(a), guess(b)])).map((res) => res.status).sort();
+    expect(statuses).toEqual([401, 401, 429, 429]);
   });
 });
 

@@ -62,11 +62,10 @@ export class AuthService {
    */
   async login(email: string, password: string, meta: ClientMeta): Promise<SignedIn> {
     const ip = meta.ip ?? 'unknown';
-    await this.attempts.assertAllowed(email, ip);
+    await this.attempts.reserve(email, ip);
     const user = await this.users.findByEmail(email);
     const ok = user ? await this.passwords.verify(user.passwordHash, password) : (await this.passwords.verifyDummy(password), false);
     if (!user || !ok) {
-      await this.attempts.recordFailure(email, ip);
       await this.audit.record('login_failure', { userId: user?.id ?? null, meta, detail: { reason: user ? 'bad_password' : 'unknown_email' } });
       throw unauthorized(INVALID_CREDENTIALS);
     }
@@ -115,12 +114,10 @@ export class AuthService {
   /** Needs the current password (throttled like a login); ends every other session. */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
     const ip = meta.ip ?? 'unknown';
-    await this.attempts.assertAllowed(caller.email, ip);
+    await this.attempts.reserve(caller.email, ip);
     const user = await this.users.get(caller.id);
-    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
-      await this.attempts.recordFailure(caller.email, ip);
-      throw unauthorized('The current password is incorrect.');
-    }
+    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) throw unauthorized('The current password is incorrect.');
+    await this.attempts.reset(caller.email, ip);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.setPasswordHash(user.id, passwordHash, em);

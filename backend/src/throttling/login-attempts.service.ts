@@ -7,7 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { REDIS, REDIS_CIRCUIT, type RedisCircuit } from './redis.provider.js';
 
 /**
- * Failed logins per (account, client IP) pair. Keyed on the pair, so an attacker hammering one
+ * Login attempts per (account, client IP) pair, cleared by a correct password: in effect failures,
+ * counted as they start. Keyed on the pair, so an attacker hammering one
  * account from one address is stopped while the owner still signs in from anywhere else; spraying
  * many accounts from one address is stopped by the per-IP auth limit instead.
  */
@@ -27,28 +28,15 @@ export class LoginAttemptsService {
     this.max = config.throttle.loginMaxFailures;
   }
 
-  /** Throws 429 (with Retry-After) when this pair already used up its failures for the window. */
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const key = this.key(email, ip);
-    const { count, retryAfterMs } = await this.read(key);
-    if (count >= this.max) throw tooManyRequests(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-  }
-
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const key = this.key(email, ip);
-    if (this.redis && this.circuit.closed) {
-      try {
-        await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').exec();
-        return;
-      } catch (error) {
-        this.circuit.failed(error);
-      }
-    }
-    const now = this.clock.now().getTime();
-    const entry = this.memory.get(key);
-    if (!entry || entry.resetAt <= now) this.memory.set(key, { count: 1, resetAt: now + this.windowMs });
-    else entry.count += 1;
-    this.sweep(now);
+  /**
+   * Counts an attempt before the password is checked, and throws 429 (with Retry-After) when this
+   * pair has had its `max` attempts in the window. Counting first is what makes the limit hold under
+   * concurrency: checking, hashing for ~50 ms, then recording let every request already in flight
+   * through (19 parallel guesses got 19 verdicts). A correct password clears the pair (`reset`).
+   */
+  async reserve(email: string, ip: string): Promise<void> {
+    const { count, retryAfterMs } = await this.increment(this.key(email, ip));
+    if (count > this.max) throw tooManyRequests(Math.max(1, Math.ceil(retryAfterMs / 1000)));
   }
 
   async reset(email: string, ip: string): Promise<void> {
@@ -57,18 +45,24 @@ export class LoginAttemptsService {
     if (this.redis && this.circuit.closed) await this.redis.del(key).catch((error: unknown) => this.circuit.failed(error));
   }
 
-  private async read(key: string): Promise<{ count: number; retryAfterMs: number }> {
+  private async increment(key: string): Promise<{ count: number; retryAfterMs: number }> {
     if (this.redis && this.circuit.closed) {
       try {
-        const [[, count], [, ttl]] = (await this.redis.multi().get(key).pttl(key).exec()) as [[unknown, string | null], [unknown, number]];
-        return { count: Number(count ?? 0), retryAfterMs: Math.max(0, ttl) };
+        const [[, count], , [, ttl]] = (await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').pttl(key).exec()) as [[unknown, number], unknown, [unknown, number]];
+        return { count: Number(count), retryAfterMs: Math.max(0, ttl) };
       } catch (error) {
         this.circuit.failed(error);
       }
     }
+    // No await between the read and the write: concurrent requests cannot both see the old count.
     const now = this.clock.now().getTime();
-    const entry = this.memory.get(key);
-    if (!entry || entry.resetAt <= now) return { count: 0, retryAfterMs: 0 };
+    let entry = this.memory.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + this.windowMs };
+      this.memory.set(key, entry);
+      this.sweep(now);
+    }
+    entry.count += 1;
     return { count: entry.count, retryAfterMs: entry.resetAt - now };
   }
 
