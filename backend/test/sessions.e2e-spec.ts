@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from './kit/index.js';
+import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 describe('Sessions and account security', () => {
   let t: TestApp;
@@ -145,6 +145,38 @@ describe('Sessions and account security', () => {
       const unknown = await t.http().post('/api/auth/reset-password').send({ token: 'made-up-token', newPassword: 'fresh password 2' }).expect(400);
       expect(expired.body).toEqual(unknown.body);
       await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    });
+
+    it('kills the outstanding links when the password, the email or the account status changes', async () => {
+      const spent = (token: string) => t.http().post('/api/auth/reset-password').send({ token, newPassword: 'attacker password' }).expect(400);
+
+      const changer = await t.signUp();
+      const beforeChange = await resetToken(changer.email);
+      await changer.agent.post('/api/auth/change-password').send({ currentPassword: changer.password, newPassword: 'changed password 1' }).expect(200);
+      await spent(beforeChange);
+
+      const mover = await t.signUp();
+      const sentToOldAddress = await resetToken(mover.email);
+      await mover.agent.patch('/api/users/me').send({ email: uniqueEmail('moved') }).expect(200);
+      await spent(sentToOldAddress);
+      const events = await t.db.query(`SELECT type, detail FROM auth_events WHERE user_id = $1 AND type = 'email_changed'`, [mover.id]);
+      expect(events).toHaveLength(1);
+      expect(JSON.stringify(events)).not.toContain('@');
+
+      const disabled = await t.signUp();
+      const beforeDisable = await resetToken(disabled.email);
+      const admin = await t.asAdmin();
+      await admin.agent.patch(`/api/users/${disabled.id}`).send({ isActive: false }).expect(200);
+      await admin.agent.patch(`/api/users/${disabled.id}`).send({ isActive: true }).expect(200);
+      await spent(beforeDisable);
+      await t.http().post('/api/auth/login').send({ email: disabled.email, password: disabled.password }).expect(200);
+    });
+
+    it('a name-only change leaves the links alone', async () => {
+      const user = await t.signUp();
+      const token = await resetToken(user.email);
+      await user.agent.patch('/api/users/me').send({ name: 'Renamed', email: user.email.toUpperCase() }).expect(200);
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'long enough now' }).expect(200);
     });
 
     it('validates the new password (422) without spending the token', async () => {

@@ -9,6 +9,7 @@ export const AUTH_EVENT_TYPES = [
   'logout',
   'logout_all',
   'password_changed',
+  'email_changed',
   'password_reset_requested',
   'password_reset',
   'user_disabled',

@@ -14,7 +14,7 @@ import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
 import type { PublicUser } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
-import { PasswordResetToken } from './password-reset-token.entity.js';
+import { PasswordResetToken, spendResetTokens } from './password-reset-token.entity.js';
 import { PasswordService } from './password.service.js';
 import { TokenService } from './token.service.js';
 
@@ -121,6 +121,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.setPasswordHash(user.id, passwordHash, em);
+      await spendResetTokens(em, user.id, this.clock.now());
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);
     });
@@ -169,8 +170,7 @@ export class AuthService {
         [TokenService.hash(token)],
       )) as { id: string; user_id: string; expires_at: Date; used_at: Date | null; is_active: boolean }[];
       if (!row || row.used_at !== null || row.expires_at <= now || !row.is_active) return undefined;
-      // Every outstanding link of this user dies with the one used.
-      await em.query(`UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [row.user_id, now]);
+      await spendResetTokens(em, row.user_id, now);
       await this.users.setPasswordHash(row.user_id, passwordHash, em);
       const revoked = await this.sessions.revokeAllForUser(row.user_id, 'password_reset', { manager: em });
       await this.audit.record('password_reset', { userId: row.user_id, meta, detail: { sessionsRevoked: revoked } }, em);

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, IsNull, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type EntityManager, type Relation } from 'typeorm';
 import { User } from '../users/user.entity.js';
 
 /** A single-use password-reset link. Only the SHA-256 of the token is stored. */
@@ -25,4 +25,13 @@ export class PasswordResetToken {
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+}
+
+/**
+ * Every outstanding reset link of the user dies: when one is used, and whenever the password, the
+ * email or the account's status changes, so a link sitting in a mailbox the user has moved away
+ * from (or in an attacker's) stops working.
+ */
+export async function spendResetTokens(manager: EntityManager, userId: string, at: Date): Promise<void> {
+  await manager.getRepository(PasswordResetToken).update({ userId, usedAt: IsNull() }, { usedAt: at });
 }

@@ -27,8 +27,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Update the current user’s name and/or email (emails are unique ignoring case)' })
   @ApiOkResponse({ type: UserResponse })
   @ApiProblems(401, 409, 422)
-  async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateMeDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.updateMe(caller, dto));
+  async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateMeDto, @Client() client: ClientMeta): Promise<UserResponse> {
+    return toUserResponse(await this.users.updateMe(caller, dto, client));
   }
 
   @Delete('me')

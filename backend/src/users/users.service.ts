@@ -4,6 +4,8 @@ import { DataSource, QueryFailedError, Repository, type EntityManager } from 'ty
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
+import { spendResetTokens } from '../auth/password-reset-token.entity.js';
+import { Clock } from '../common/clock.js';
 import { conflict, notFound, unauthorized } from '../common/problem.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -25,6 +27,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly prepared: PreparedQueries,
+    private readonly clock: Clock,
   ) {}
 
   /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
@@ -74,12 +77,24 @@ export class UsersService {
     }
   }
 
-  async updateMe(caller: AuthUser, dto: UpdateMeDto): Promise<User> {
+  /**
+   * A new email also spends the outstanding reset links (they were mailed to the old address) and is
+   * recorded in the audit trail (without the addresses).
+   */
+  async updateMe(caller: AuthUser, dto: UpdateMeDto, meta: ClientMeta): Promise<User> {
     const user = await this.get(caller.id);
+    const emailChanged = dto.email !== undefined && dto.email !== user.email;
     if (dto.name !== undefined) user.name = dto.name;
     if (dto.email !== undefined) user.email = dto.email;
     try {
-      return await this.users.save(user);
+      return await this.dataSource.transaction(async (em) => {
+        const saved = await em.getRepository(User).save(user);
+        if (emailChanged) {
+          await spendResetTokens(em, user.id, this.clock.now());
+          await this.audit.record('email_changed', { userId: user.id, sessionId: caller.sessionId, meta }, em);
+        }
+        return saved;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
       throw error;
@@ -125,6 +140,7 @@ export class UsersService {
         user.isActive = dto.isActive;
         if (!dto.isActive) {
           const revoked = await this.sessions.revokeAllForUser(user.id, 'user_disabled', { manager: em });
+          await spendResetTokens(em, user.id, this.clock.now());
           events.push(this.audit.record('user_disabled', { userId: user.id, meta, detail: { by: admin.id, sessionsRevoked: revoked } }, em));
         } else {
           events.push(this.audit.record('user_enabled', { userId: user.id, meta, detail: { by: admin.id } }, em));
