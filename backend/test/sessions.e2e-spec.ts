@@ -157,7 +157,7 @@ describe('Sessions and account security', () => {
 
       const mover = await t.signUp();
       const sentToOldAddress = await resetToken(mover.email);
-      await mover.agent.patch('/api/users/me').send({ email: uniqueEmail('moved') }).expect(200);
+      await mover.agent.patch('/api/users/me').send({ email: uniqueEmail('moved'), currentPassword: mover.password }).expect(200);
       await spent(sentToOldAddress);
       const events = await t.db.query(`SELECT type, detail FROM auth_events WHERE user_id = $1 AND type = 'email_changed'`, [mover.id]);
       expect(events).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestApp, type TestApp } from './kit/index.js';
+import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -77,6 +77,16 @@ describe('Failed logins per (account, IP) behind a trusted proxy', () => {
       await user.agent.post('/api/auth/change-password').set('X-Forwarded-For', '203.0.113.8').send({ currentPassword: 'wrong-one', newPassword: 'new password 1' }).expect(401);
     }
     await user.agent.post('/api/auth/change-password').set('X-Forwarded-For', '203.0.113.8').send({ currentPassword: user.password, newPassword: 'new password 1' }).expect(429);
+  });
+
+  it('counts wrong current passwords of an email change the same way', async () => {
+    const user = await t.signUp();
+    const changeEmail = (currentPassword: string) =>
+      user.agent.patch('/api/users/me').set('X-Forwarded-For', '203.0.113.10').send({ email: uniqueEmail('moved'), currentPassword });
+    for (let i = 0; i < 3; i += 1) await changeEmail('wrong-one').expect(401);
+    const blocked = await changeEmail(user.password).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(user.email.toLowerCase());
   });
 });
 

@@ -69,10 +69,10 @@ describe('Users API', () => {
       expect((await user.agent.get('/api/users/me').expect(200)).body.name).toBe('New Name');
     });
 
-    it('PATCH changes the email; the account then signs in with the new one only', async () => {
+    it('PATCH changes the email with the current password; the account then signs in with the new one only', async () => {
       const user = await t.signUp();
       const newEmail = uniqueEmail('renamed');
-      const res = await user.agent.patch('/api/users/me').send({ email: newEmail }).expect(200);
+      const res = await user.agent.patch('/api/users/me').send({ email: newEmail, currentPassword: user.password }).expect(200);
       expectUser(res, [user.password]);
       expect(res.body.email).toBe(newEmail.toLowerCase());
       expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(newEmail.toLowerCase());
@@ -85,7 +85,7 @@ describe('Users API', () => {
     it('PATCH changes name and email together', async () => {
       const user = await t.signUp();
       const newEmail = uniqueEmail('both');
-      const res = await user.agent.patch('/api/users/me').send({ name: 'Both', email: newEmail }).expect(200);
+      const res = await user.agent.patch('/api/users/me').send({ name: 'Both', email: newEmail, currentPassword: user.password }).expect(200);
       expectUser(res);
       expect(res.body).toMatchObject({ name: 'Both', email: newEmail.toLowerCase() });
     });
@@ -94,13 +94,25 @@ describe('Users API', () => {
       const other = await t.signUp();
       const user = await t.signUp();
       for (const email of [other.email, other.email.toUpperCase(), `  ${other.email.replace(/^./, (c) => c.toUpperCase())} `]) {
-        const res = await user.agent.patch('/api/users/me').send({ email });
+        const res = await user.agent.patch('/api/users/me').send({ email, currentPassword: user.password });
         expectProblem(res, 409);
         expect(res.body.detail).toContain('Email already registered');
         expectNoSecrets(res, other.password, user.password);
       }
       expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(user.email.toLowerCase());
       await login(other.email, other.password).then((r) => expect(r.status).toBe(200));
+    });
+
+    it('PATCH refuses a new email without the current password (422) or with a wrong one (401), changing nothing', async () => {
+      const user = await t.signUp({ name: 'Kept' });
+      const newEmail = uniqueEmail('takeover');
+      const missing = await user.agent.patch('/api/users/me').send({ name: 'Changed', email: newEmail });
+      expectFieldError(missing, 'currentPassword');
+      const wrong = await user.agent.patch('/api/users/me').send({ name: 'Changed', email: newEmail, currentPassword: 'not-my-password' });
+      expectProblem(wrong, 401);
+      expect(wrong.body.detail).toBe('The current password is incorrect.');
+      expect((await user.agent.get('/api/users/me').expect(200)).body).toMatchObject({ name: 'Kept', email: user.email.toLowerCase() });
+      expectProblem(await login(newEmail, user.password), 401);
     });
 
     it('PATCH may clear the name with null', async () => {

@@ -87,14 +87,25 @@ test('updates the profile, and explains a taken email', async ({ page }) => {
   await expect(form.getByRole('status')).toHaveText('Profile saved.');
   await expect(page.getByTestId('signed-in-as')).toHaveText('Edsger Dijkstra');
 
+  // A new email needs the current password: it is where reset links go.
+  const renamed = uniqueEmail('renamed');
+  await form.getByLabel('Email address').fill(renamed);
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(form.getByLabel('Current password')).toHaveAccessibleDescription('The current password is required to change the email.');
+  await form.getByLabel('Current password').fill('not my password');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(form.getByLabel('Current password')).toHaveAccessibleDescription('Your current password is not correct.');
+
+  await form.getByLabel('Current password').fill(PASSWORD);
   await form.getByLabel('Email address').fill(taken);
   await form.getByRole('button', { name: 'Save profile' }).click();
   await expect(form.getByLabel('Email address')).toHaveAccessibleDescription('Another account already uses this email address.');
 
-  const renamed = uniqueEmail('renamed');
   await form.getByLabel('Email address').fill(renamed);
+  await form.getByLabel('Current password').fill(PASSWORD);
   await form.getByRole('button', { name: 'Save profile' }).click();
   await expect(form.getByRole('status')).toHaveText('Profile saved.');
+  await expect(form.getByLabel('Current password')).toHaveValue('');
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL('**/login');
   await signIn(page, renamed);

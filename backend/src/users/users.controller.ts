@@ -24,9 +24,9 @@ export class UsersController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: 'Update the current user’s name and/or email (emails are unique ignoring case)' })
+  @ApiOperation({ summary: 'Update the current user’s name and/or email (emails are unique ignoring case; a new email needs currentPassword)' })
   @ApiOkResponse({ type: UserResponse })
-  @ApiProblems(401, 409, 422)
+  @ApiProblems(401, 409, 422, 429)
   async updateMe(@CurrentUser() caller: AuthUser, @Body() dto: UpdateMeDto, @Client() client: ClientMeta): Promise<UserResponse> {
     return toUserResponse(await this.users.updateMe(caller, dto, client));
   }

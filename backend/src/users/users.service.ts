@@ -6,9 +6,10 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
 import { spendResetTokens } from '../auth/password-reset-token.entity.js';
 import { Clock } from '../common/clock.js';
-import { conflict, notFound, unauthorized } from '../common/problem.js';
+import { conflict, notFound, ProblemException, unauthorized } from '../common/problem.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
 import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user.dto.js';
 import { User, type Role } from './user.entity.js';
 
@@ -28,6 +29,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly prepared: PreparedQueries,
     private readonly clock: Clock,
+    private readonly attempts: LoginAttemptsService,
   ) {}
 
   /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
@@ -78,12 +80,23 @@ export class UsersService {
   }
 
   /**
-   * A new email also spends the outstanding reset links (they were mailed to the old address) and is
-   * recorded in the audit trail (without the addresses).
+   * A new email needs the current password, like a new password: the email is where reset links go,
+   * so without it a stolen access token (or an unattended session) would own the account for good.
+   * The check shares the sign-in guessing limit. A new email also spends the outstanding reset links
+   * (mailed to the old address) and is recorded in the audit trail (without the addresses).
    */
   async updateMe(caller: AuthUser, dto: UpdateMeDto, meta: ClientMeta): Promise<User> {
     const user = await this.get(caller.id);
     const emailChanged = dto.email !== undefined && dto.email !== user.email;
+    if (emailChanged) {
+      if (dto.currentPassword === undefined) {
+        throw new ProblemException(422, 'The request contains invalid fields.', [{ field: 'currentPassword', message: 'The current password is required to change the email' }]);
+      }
+      const ip = meta.ip ?? 'unknown';
+      await this.attempts.reserve(user.email, ip);
+      if (!(await this.passwords.verify(user.passwordHash, dto.currentPassword))) throw unauthorized('The current password is incorrect.');
+      await this.attempts.reset(user.email, ip);
+    }
     if (dto.name !== undefined) user.name = dto.name;
     if (dto.email !== undefined) user.email = dto.email;
     try {

@@ -58,6 +58,13 @@ export class UpdateMeDto {
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxChars(320)
   email?: string;
+
+  @ApiPropertyOptional({ description: 'The current password: required to change the email (401 when wrong), ignored otherwise' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxChars(1024)
+  currentPassword?: string;
 }
 
 export class DeleteMeDto {

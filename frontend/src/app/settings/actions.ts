@@ -29,17 +29,22 @@ export async function updateProfile(_previous: ActionState, form: FormData): Pro
   return guardAction(async () => {
     const name = text(form, 'name').trim();
     const email = text(form, 'email').trim();
+    // The backend asks for it only when the email changes (and ignores it otherwise).
+    const currentPassword = text(form, 'currentPassword');
     if (!email) return { ok: false, errors: { fields: { email: 'Enter your email address.' } } };
     const { api } = await signedIn();
     const { data, response, error } = await api.PATCH('/api/users/me', {
-      body: { name: name || null, email } satisfies Schemas['UpdateMeDto'],
+      body: { name: name || null, email, ...(currentPassword ? { currentPassword } : {}) } satisfies Schemas['UpdateMeDto'],
     });
     if (!data) {
       return {
         ok: false,
         errors: describeFailure(failureFrom(response, error), {
-          fields: ['name', 'email'],
-          messages: { 409: { field: 'email', message: 'Another account already uses this email address.' } },
+          fields: ['name', 'email', 'currentPassword'],
+          messages: {
+            401: { field: 'currentPassword', message: 'Your current password is not correct.' },
+            409: { field: 'email', message: 'Another account already uses this email address.' },
+          },
         }),
       };
     }

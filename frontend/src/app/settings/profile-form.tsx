@@ -1,7 +1,8 @@
 'use client';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
+import { PasswordInput } from '@/components/password-input';
 import { Button, controlClass, Field } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
@@ -11,6 +12,11 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
   const [state, onSubmit, pending] = useFormAction(updateProfile, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  // A saved profile leaves no password typed into the page.
+  useEffect(() => {
+    if (state.ok && passwordRef.current) passwordRef.current.value = '';
+  }, [state.ok, state.version]);
   const e = state.errors.fields;
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Profile">
@@ -23,6 +29,9 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
           {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required defaultValue={email} className={controlClass(!!e.email)} />}
         </Field>
       </div>
+      <Field id="profile-current-password" label="Current password" hint="Needed only to change your email address." error={e.currentPassword}>
+        {(aria) => <PasswordInput {...aria} ref={passwordRef} name="currentPassword" autoComplete="current-password" invalid={!!e.currentPassword} />}
+      </Field>
       <div className="flex items-center justify-end gap-3">
         <p role="status" className="text-sm text-emerald-700">
           {state.ok ? state.message : ''}

@@ -332,7 +332,7 @@ export interface paths {
         delete: operations["Users_deleteMe"];
         options?: never;
         head?: never;
-        /** Update the current user’s name and/or email (emails are unique ignoring case) */
+        /** Update the current user’s name and/or email (emails are unique ignoring case; a new email needs currentPassword) */
         patch: operations["Users_updateMe"];
         trace?: never;
     };
@@ -537,6 +537,8 @@ export interface components {
             user: components["schemas"]["UserResponse"];
         };
         UpdateMeDto: {
+            /** @description The current password: required to change the email (401 when wrong), ignored otherwise */
+            currentPassword?: string;
             /** @example ada@example.com */
             email?: string;
             name?: string | null;
@@ -1644,6 +1646,15 @@ export interface operations {
             };
             /** @description Validation failed (field errors in `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Throttled (see Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
