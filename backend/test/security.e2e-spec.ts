@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { REDACTED_PATHS } from '../src/app.module.js';
-import { createTestApp, type SignedInUser, type TestApp } from './kit/index.js';
+import { createTestApp, uniqueEmail, type SignedInUser, type TestApp } from './kit/index.js';
 
 describe('HTTP security', () => {
   let t: TestApp;
@@ -138,6 +138,32 @@ describe('HTTP security', () => {
 
     it('do not apply to safe methods', async () => {
       await user.cookieAgent.get('/api/tasks').set('Origin', 'https://evil.example').expect(200);
+    });
+  });
+
+  describe('login CSRF: a foreign page signing the browser in to an account of its choosing', () => {
+    it('is refused on login, register and refresh, without cookies too, and no cookie is set', async () => {
+      const victimBrowser = t.http();
+      const attacker = await t.signUp();
+      const attempts = [
+        victimBrowser.post('/api/auth/login').type('form').set('Origin', 'https://evil.example').send({ username: attacker.email, password: attacker.password }),
+        victimBrowser.post('/api/auth/login').set('Sec-Fetch-Site', 'cross-site').send({ email: attacker.email, password: attacker.password }),
+        victimBrowser.post('/api/auth/register').set('Origin', 'https://evil.example').send({ email: uniqueEmail('planted'), password: 'planted password' }),
+        victimBrowser.post('/api/auth/refresh').set('Origin', 'https://evil.example').send({ refresh_token: attacker.refreshToken }),
+      ];
+      for (const res of await Promise.all(attempts)) {
+        expect(res.status).toBe(403);
+        expect(res.body.detail).toMatch(/Cross-site request refused/);
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+      // The refresh token was not spent by the refused request.
+      await t.http().post('/api/auth/refresh').send({ refresh_token: attacker.refreshToken }).expect(200);
+    });
+
+    it('still lets the configured origin and non-browser clients sign in', async () => {
+      const user = await t.createUser();
+      await t.http().post('/api/auth/login').set('Origin', 'http://localhost:3000').set('Sec-Fetch-Site', 'same-site').send({ email: user.email, password: user.password }).expect(200);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
     });
   });
 

@@ -7,7 +7,6 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import { extractAccessToken } from '../access-token.js';
 import type { AuthUser } from '../auth-user.js';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from '../cookies.js';
 import { TokenService } from '../token.service.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -55,17 +54,18 @@ export class JwtAuthGuard implements CanActivate {
   }
 
   /**
-   * Cookies ride along on cross-site requests; a bearer header cannot be forged by another site.
-   * So only cookie-carrying unsafe requests without an Authorization header are checked. Requests
-   * with neither Origin nor Sec-Fetch-Site come from non-browser clients and pass.
+   * A page on another site may not make a browser act on this API, except with a bearer header
+   * (which it cannot forge). With the browser's cookies it would act as the user (CSRF); without
+   * them it could still sign the browser in to an account of its choosing, since login, register and
+   * refresh answer with session cookies (login CSRF). So every unsafe request without an
+   * Authorization header is checked; requests with neither Origin nor Sec-Fetch-Site come from
+   * non-browser clients (the Next.js server among them) and pass.
    */
   private assertNotCrossSite(request: FastifyRequest): void {
     if (!UNSAFE_METHODS.has(request.method) || request.headers.authorization !== undefined) return;
-    const cookies = request.cookies as Record<string, string | undefined> | undefined;
-    if (!cookies?.[ACCESS_COOKIE] && !cookies?.[REFRESH_COOKIE]) return;
     const origin = request.headers.origin;
     if (request.headers['sec-fetch-site'] === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
-      throw forbidden('Cross-site request refused: this origin may not act with your session cookies.');
+      throw forbidden('Cross-site request refused: a page on this origin may not act on this API through a browser.');
     }
   }
 }
