@@ -1,3 +1,4 @@
+import { AuthService } from '../src/auth/auth.service.js';
 import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 describe('Sessions and account security', () => {
@@ -177,6 +178,31 @@ describe('Sessions and account security', () => {
       const token = await resetToken(user.email);
       await user.agent.patch('/api/users/me').send({ name: 'Renamed', email: user.email.toUpperCase() }).expect(200);
       await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'long enough now' }).expect(200);
+    });
+
+    it('mails one link per account per 5 minutes, whatever the requests, and answers every request alike', async () => {
+      const user = await t.signUp();
+      const first = await resetToken(user.email);
+      const again = await Promise.all([1, 2, 3].map(() => t.http().post('/api/auth/forgot-password').send({ email: user.email })));
+      for (const res of again) expect(res.status).toBe(202);
+      await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
+      expect(t.outbox.filter((m) => m.to === user.email.toLowerCase())).toHaveLength(1);
+      t.clock.advanceSeconds(301);
+      const second = await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null }).then(() => t.waitForMail(user.email));
+      expect(t.outbox.filter((m) => m.to === user.email.toLowerCase())).toHaveLength(2);
+      expect(second.text).not.toContain(encodeURIComponent(first));
+      // The first link still works within its hour; using it spends the second too.
+      await t.http().post('/api/auth/reset-password').send({ token: first, newPassword: 'fresh password 3' }).expect(200);
+    });
+
+    it('deletes an account’s spent and expired links when it makes a new one', async () => {
+      const user = await t.signUp();
+      const used = await resetToken(user.email);
+      await t.http().post('/api/auth/reset-password').send({ token: used, newPassword: 'fresh password 4' }).expect(200);
+      t.clock.advanceSeconds(301);
+      await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
+      const rows = await t.db.query(`SELECT used_at FROM password_reset_tokens WHERE user_id = $1`, [user.id]);
+      expect(rows).toEqual([{ used_at: null }]);
     });
 
     it('validates the new password (422) without spending the token', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { DataSource, MoreThan } from 'typeorm';
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { ProblemException, unauthorized } from '../common/problem.js';
@@ -22,6 +22,7 @@ export const INVALID_CREDENTIALS = 'Incorrect email or password';
 const ACCOUNT_DISABLED = 'This account has been disabled.';
 const INVALID_RESET = 'This password reset link is invalid or has expired.';
 const RESET_TTL_MS = 60 * 60 * 1000;
+const RESET_MAIL_COOLDOWN_MS = 5 * 60 * 1000;
 
 export interface SignedIn {
   user: PublicUser;
@@ -135,21 +136,36 @@ export class AuthService {
     void this.sendResetLink(email, meta).catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'password reset mail failed'));
   }
 
-  /** Exposed for tests and the kit: resolves when the reset mail (if any) has been handed over. */
+  /**
+   * Exposed for tests and the kit: resolves when the reset mail (if any) has been handed over. One
+   * link per account per RESET_MAIL_COOLDOWN_MS, so the endpoint cannot flood someone's inbox (the
+   * previous link still works); the account's spent and expired links are deleted as a new one is
+   * made, so the table stays as small as the live links.
+   */
   async sendResetLink(email: string, meta: ClientMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || !user.isActive) return;
     const token = TokenService.randomToken();
     const now = this.clock.now();
-    await this.dataSource.getRepository(PasswordResetToken).insert({
-      id: randomUUID(),
-      userId: user.id,
-      tokenHash: TokenService.hash(token),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
-      usedAt: null,
+    const created = await this.dataSource.transaction(async (em) => {
+      // Serialises concurrent requests for one account (NO KEY: sign-ins inserting sessions that
+      // reference the user are not held up).
+      await em.query(`SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, [user.id]);
+      const tokens = em.getRepository(PasswordResetToken);
+      if (await tokens.existsBy({ userId: user.id, createdAt: MoreThan(new Date(now.getTime() - RESET_MAIL_COOLDOWN_MS)) })) return false;
+      await tokens.createQueryBuilder().delete().where('user_id = :userId AND (used_at IS NOT NULL OR expires_at <= :now)', { userId: user.id, now }).execute();
+      await tokens.insert({
+        id: randomUUID(),
+        userId: user.id,
+        tokenHash: TokenService.hash(token),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + RESET_TTL_MS),
+        usedAt: null,
+      });
+      await this.audit.record('password_reset_requested', { userId: user.id, meta }, em);
+      return true;
     });
-    await this.audit.record('password_reset_requested', { userId: user.id, meta });
+    if (!created) return;
     const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
     await this.mail.send(
       user.email,
