@@ -62,6 +62,13 @@ describe('Failed logins per (account, IP) behind a trusted proxy', () => {
     await login('203.0.113.9', victim.email, victim.password).expect(429);
   });
 
+  it('treats an IPv6 client as its /64, so rotating addresses within it does not reset the count', async () => {
+    const victim = await t.createUser();
+    for (const ip of ['2001:db8:1:2::1', '2001:db8:1:2::a:b', '2001:db8:1:2:ffff:ffff:ffff:fffe']) await login(ip, victim.email, 'guess-guess').expect(401);
+    await login('2001:db8:1:2:ffff::9', victim.email, victim.password).expect(429);
+    await login('2001:db8:1:3::1', victim.email, victim.password).expect(200);
+  });
+
   it('lets the window pass: the pair may try again after THROTTLE_TTL_SECONDS', async () => {
     const victim = await t.createUser();
     for (let i = 0; i < 3; i += 1) await login('203.0.113.6', victim.email, 'guess-guess').expect(401);

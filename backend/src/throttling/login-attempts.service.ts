@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { Clock } from '../common/clock.js';
 import { tooManyRequests } from '../common/problem.js';
@@ -66,9 +67,13 @@ export class LoginAttemptsService {
     return { count: entry.count, retryAfterMs: entry.resetAt - now };
   }
 
-  /** The email is hashed so that Redis keys (and memory dumps) do not list who was attacked. */
+  /**
+   * The email is hashed so that Redis keys (and memory dumps) do not list who was attacked. An IPv6
+   * client is its /64, as for the per-IP limits: one host usually holds a whole /64 and could
+   * otherwise take a fresh address for every guess.
+   */
   private key(email: string, ip: string): string {
-    return `login-fail:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}:${ip}`;
+    return `login-fail:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}:${normalizeIp(ip)}`;
   }
 
   private sweep(now: number): void {
