@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BACKEND_PROVIDER_ID } from '../src/lib/auth/backend-plugin.ts';
-import { DISABLED_PATHS } from '../src/lib/auth/create-auth.ts';
+import { BACKEND_PROVIDER_ID, forwardedClientOf } from '../src/lib/auth/backend-plugin.ts';
+import { createAuth, DISABLED_PATHS } from '../src/lib/auth/create-auth.ts';
 import { backend, BROWSER_UA, call, type Call, makeApp, sessionOf, sessionRows, signUp, SCHEMA, type TestApp, uniqueEmail } from './support.ts';
 
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
@@ -78,13 +78,32 @@ describe('backend-credentials plugin', () => {
     }
   });
 
-  it('forwards the browser User-Agent and address, so the backend lists the real device', async () => {
+  it('forwards the browser User-Agent, so the backend lists the real device', async () => {
     const { cookie } = await signUp(app, uniqueEmail('device'), 'correct horse battery', { 'x-forwarded-for': '203.0.113.7' });
     const row = await sessionOf(app, cookie);
     const sessions = await backend('/api/auth/sessions', { token: row.backendAccessToken });
     expect(sessions.status).toBe(200);
     expect(sessions.json).toHaveLength(1);
     expect(sessions.json[0]).toMatchObject({ userAgent: BROWSER_UA, current: true });
+  });
+
+  it('believes X-Forwarded-For only behind a proxy named in TRUSTED_PROXIES, read from the right', () => {
+    const headers = (xff: string) => new Headers({ 'user-agent': BROWSER_UA, 'x-forwarded-for': xff });
+    // No trusted proxy: the header is whatever the client wrote, so it names nobody.
+    expect(forwardedClientOf({ headers: headers('203.0.113.7'), context: { options: app.options } } as never).ip).toBeNull();
+    const behindProxy = createAuth({
+      pool: app.pool,
+      schema: SCHEMA,
+      secret: 'frontend-tests-better-auth-secret-0123456789',
+      baseURL: 'http://localhost:3999',
+      backendUrl: 'http://127.0.0.1:9',
+      trustedProxies: ['10.0.0.0/8'],
+      production: false,
+    });
+    const behind = (xff: string) => forwardedClientOf({ headers: headers(xff), context: { options: behindProxy.options } } as never).ip;
+    // The proxy appended the address it saw; what the client wrote before it does not count.
+    expect(behind('198.51.100.66, 203.0.113.7, 10.0.0.2')).toBe('203.0.113.7');
+    expect(behind('203.0.113.7')).toBe('203.0.113.7');
   });
 
   it('relays a wrong password as 401 with the backend sentence, and starts no session', async () => {
@@ -136,7 +155,7 @@ describe('backend-credentials plugin', () => {
     const { email, password, cookie } = await signUp(app);
     const row = await sessionOf(app, cookie);
     const newEmail = uniqueEmail('renamed');
-    const patched = await backend('/api/users/me', { method: 'PATCH', token: row.backendAccessToken, body: { email: newEmail, name: 'Grace' } });
+    const patched = await backend('/api/users/me', { method: 'PATCH', token: row.backendAccessToken, body: { email: newEmail, name: 'Grace', currentPassword: password } });
     expect(patched.status).toBe(200);
     const again = await call(app, '/sign-in/backend', { body: { email: newEmail, password } });
     expect(again.status).toBe(200);

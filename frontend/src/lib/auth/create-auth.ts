@@ -105,7 +105,12 @@ export function buildAuthOptions(settings: AuthSettings, api: BackendAuthApi) {
     advanced: {
       // `Secure` (and the `__Secure-` prefix) whenever the app is served over HTTPS.
       useSecureCookies: new URL(settings.baseURL).protocol === 'https:',
-      ipAddress: { trustedProxies: settings.trustedProxies },
+      // Next.js cannot see the socket's peer, so a browser's address can only come from
+      // X-Forwarded-For, which any client can write. It is believed only behind a proxy named in
+      // TRUSTED_PROXIES (the chain is read from the right, skipping those proxies); without one no
+      // address is taken at all, and the backend counts this server's own address instead of one
+      // an attacker picks for each guess.
+      ipAddress: { trustedProxies: settings.trustedProxies, disableIpTracking: settings.trustedProxies.length === 0 },
       // Better Auth turns its origin/CSRF checks off by itself when NODE_ENV=test; keep them on
       // everywhere, so the tests exercise what production runs.
       disableOriginCheck: false,
