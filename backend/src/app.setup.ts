@@ -5,9 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
+import { ProblemResponse } from './common/openapi.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -57,6 +58,13 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+interface DocumentedOperation {
+  [PUBLIC_EXTENSION]?: boolean;
+  security?: unknown[];
+  responses?: Record<string, unknown>;
+  parameters?: { in: string; name: string; schema?: Record<string, unknown> }[];
+}
+
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Nest Auth Stack API')
@@ -75,11 +83,23 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
-  // @nestjs/swagger drops an empty per-operation `security`, yet `[]` is how OpenAPI says "no auth
-  // needed" under a document-wide requirement: add it for routes marked @Public().
   for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as { [PUBLIC_EXTENSION]?: boolean; security?: unknown[] }[]) {
-      if (typeof operation === 'object' && operation?.[PUBLIC_EXTENSION]) operation.security = [];
+    for (const operation of Object.values(operations) as DocumentedOperation[]) {
+      if (typeof operation !== 'object' || !operation?.responses) continue;
+      // @nestjs/swagger drops an empty per-operation `security`, yet `[]` is how OpenAPI says "no
+      // auth needed" under a document-wide requirement: add it for routes marked @Public(). The
+      // marker itself was only for this.
+      if (operation[PUBLIC_EXTENSION]) operation.security = [];
+      delete operation[PUBLIC_EXTENSION];
+      // The global throttler guards every route: each may answer 429.
+      operation.responses['429'] ??= {
+        description: 'Throttled (see Retry-After)',
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } },
+      };
+      // Path ids are UUIDs (anything else names nothing: 404).
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'path' && parameter.name === 'id') parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };
+      }
     }
   }
   return document;

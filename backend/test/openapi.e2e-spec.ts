@@ -90,6 +90,18 @@ describe('OpenAPI document and Swagger UI', () => {
     for (const path of ['/api/auth/refresh', '/api/auth/logout']) expect({ path, required: doc.paths[path].post.requestBody!.required }).toEqual({ path, required: false });
   });
 
+  it('says every operation may answer 429 (the global throttler), path ids are UUIDs, and leaves no internal marker', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect({ at: `${method} ${path}`, throttled: '429' in op.responses }).toEqual({ at: `${method} ${path}`, throttled: true });
+        expect(op).not.toHaveProperty(['x-public']);
+        const ids = ((op as unknown as { parameters?: { in: string; name: string; schema: { format?: string } }[] }).parameters ?? []).filter((p) => p.in === 'path' && p.name === 'id');
+        for (const id of ids) expect({ at: `${method} ${path}`, format: id.schema.format }).toEqual({ at: `${method} ${path}`, format: 'uuid' });
+      }
+    }
+    expect(JSON.stringify(doc.paths['/api/tasks/{id}'])).toContain('"format":"uuid"');
+  });
+
   it('types limit and offset as integers', () => {
     const params = (doc.paths['/api/tasks'].get as unknown as { parameters: { name: string; schema: { type: string } }[] }).parameters;
     expect(params.filter((p) => p.name === 'limit' || p.name === 'offset').map((p) => [p.name, p.schema.type])).toEqual([
