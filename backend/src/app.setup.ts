@@ -62,6 +62,7 @@ interface DocumentedOperation {
   [PUBLIC_EXTENSION]?: boolean;
   security?: unknown[];
   responses?: Record<string, unknown>;
+  requestBody?: unknown;
   parameters?: { in: string; name: string; schema?: Record<string, unknown> }[];
 }
 
@@ -91,11 +92,15 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       // marker itself was only for this.
       if (operation[PUBLIC_EXTENSION]) operation.security = [];
       delete operation[PUBLIC_EXTENSION];
-      // The global throttler guards every route: each may answer 429.
-      operation.responses['429'] ??= {
-        description: 'Throttled (see Retry-After)',
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-      };
+      // The global throttler guards every route: each may answer 429. A route that reads a body may
+      // also meet malformed JSON, an oversized body or a foreign content type before validation.
+      const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } });
+      operation.responses['429'] ??= problem('Throttled (see Retry-After)');
+      if (operation.requestBody) {
+        operation.responses['400'] ??= problem('Malformed request body');
+        operation.responses['413'] ??= problem('Body too large (BODY_LIMIT_BYTES)');
+        operation.responses['415'] ??= problem('Unsupported content type');
+      }
       // Path ids are UUIDs (anything else names nothing: 404).
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === 'path' && parameter.name === 'id') parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };

@@ -90,10 +90,13 @@ describe('OpenAPI document and Swagger UI', () => {
     for (const path of ['/api/auth/refresh', '/api/auth/logout']) expect({ path, required: doc.paths[path].post.requestBody!.required }).toEqual({ path, required: false });
   });
 
-  it('says every operation may answer 429 (the global throttler), path ids are UUIDs, and leaves no internal marker', () => {
+  it('says every operation may answer 429 (the global throttler) and every body 400/413/415, path ids are UUIDs, and leaves no internal marker', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         expect({ at: `${method} ${path}`, throttled: '429' in op.responses }).toEqual({ at: `${method} ${path}`, throttled: true });
+        if (op.requestBody) {
+          expect({ at: `${method} ${path}`, body: ['400', '413', '415'].filter((s) => s in op.responses) }).toEqual({ at: `${method} ${path}`, body: ['400', '413', '415'] });
+        }
         expect(op).not.toHaveProperty(['x-public']);
         const ids = ((op as unknown as { parameters?: { in: string; name: string; schema: { format?: string } }[] }).parameters ?? []).filter((p) => p.in === 'path' && p.name === 'id');
         for (const id of ids) expect({ at: `${method} ${path}`, format: id.schema.format }).toEqual({ at: `${method} ${path}`, format: 'uuid' });
