@@ -93,16 +93,19 @@ describe('JwtAuthGuard', () => {
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', {})))).toBe('allowed');
   });
 
-  it('refuses a cookie-carrying unsafe request from a foreign origin or a cross-site fetch, even on public routes', async () => {
+  it('refuses an unsafe request from a foreign origin or a cross-site fetch, with or without cookies, even on public routes', async () => {
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://evil.example' } })))).toBe(403);
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'DELETE', cookies, headers: { 'sec-fetch-site': 'cross-site' } })))).toBe(403);
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies: { refresh_token: 'y' }, headers: { origin: 'null' } })))).toBe(403);
+    // Without cookies too: a foreign page could otherwise sign the browser in (login CSRF).
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { origin: 'https://evil.example' } })))).toBe(403);
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })))).toBe(403);
   });
 
-  it('lets through allowed origins, safe methods, requests without cookies and bearer-authenticated requests', async () => {
+  it('lets through allowed origins, safe methods, non-browser requests and bearer-authenticated requests', async () => {
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://app.example.com' } })))).toBe('allowed');
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'GET', cookies, headers: { origin: 'https://evil.example' } })))).toBe('allowed');
-    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { origin: 'https://evil.example' } })))).toBe('allowed');
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: {} })))).toBe('allowed');
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: { origin: 'https://evil.example', authorization: 'Bearer t' } })))).toBe('allowed');
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', cookies, headers: {} })))).toBe('allowed');
   });
