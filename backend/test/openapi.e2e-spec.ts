@@ -105,6 +105,19 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(JSON.stringify(doc.paths['/api/tasks/{id}'])).toContain('"format":"uuid"');
   });
 
+  it('states the limits the validation enforces on credentials and emails', () => {
+    const schemas = (doc.components as unknown as { schemas: Record<string, { properties: Record<string, { format?: string; minLength?: number; maxLength?: number }> }> }).schemas;
+    expect(schemas.RegisterDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
+    expect(schemas.UpdateMeDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
+    expect(schemas.ForgotPasswordDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
+    expect(schemas.LoginDto.properties.password).toMatchObject({ minLength: 1, maxLength: 1024 });
+    expect(schemas.ChangePasswordDto.properties.currentPassword).toMatchObject({ minLength: 1, maxLength: 1024 });
+    expect(schemas.DeleteMeDto.properties.password).toMatchObject({ minLength: 1, maxLength: 1024 });
+    expect(schemas.RefreshDto.properties.refresh_token).toMatchObject({ minLength: 1, maxLength: 512 });
+    expect(schemas.ResetPasswordDto.properties.token).toMatchObject({ minLength: 1, maxLength: 512 });
+    expect(schemas.UpdateMeDto.properties.name).toMatchObject({ minLength: 1, maxLength: 100 });
+  });
+
   it('types limit and offset as integers', () => {
     const params = (doc.paths['/api/tasks'].get as unknown as { parameters: { name: string; schema: { type: string } }[] }).parameters;
     expect(params.filter((p) => p.name === 'limit' || p.name === 'offset').map((p) => [p.name, p.schema.type])).toEqual([

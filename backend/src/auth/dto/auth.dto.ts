@@ -4,7 +4,7 @@ import { IsPassword, MaxChars, NormalizeEmail, Trim } from '../../common/validat
 import { UserResponse } from '../../users/dto/user.dto.js';
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 320 })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 320 })
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxChars(320)
@@ -14,7 +14,7 @@ export class RegisterDto {
   @IsPassword()
   password: string;
 
-  @ApiPropertyOptional({ type: String, example: 'Ada Lovelace', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Ada Lovelace', minLength: 1, maxLength: 100, nullable: true })
   @IsOptional()
   @Trim()
   @IsString()
@@ -30,7 +30,7 @@ export class RegisterDto {
  * may be present as anything but an email-sized string (email wins when both are).
  */
 export class LoginDto {
-  @ApiPropertyOptional({ example: 'ada@example.com', description: 'JSON body: the account email' })
+  @ApiPropertyOptional({ example: 'ada@example.com', maxLength: 320, description: 'JSON body: the account email' })
   @ValidateIf((o: LoginDto, v) => v !== undefined || o.username === undefined)
   @NormalizeEmail()
   @IsString({ message: 'email is required' })
@@ -38,7 +38,7 @@ export class LoginDto {
   @MaxChars(320)
   email?: string;
 
-  @ApiPropertyOptional({ example: 'ada@example.com', description: 'OAuth2 form: the account email' })
+  @ApiPropertyOptional({ example: 'ada@example.com', maxLength: 320, description: 'OAuth2 form: the account email' })
   @ValidateIf((o: LoginDto, v) => v !== undefined || o.email === undefined)
   @NormalizeEmail()
   @IsString({ message: 'username is required' })
@@ -46,7 +46,7 @@ export class LoginDto {
   @MaxChars(320)
   username?: string;
 
-  @ApiProperty({ example: 'correct horse battery staple' })
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 1024 })
   @IsString()
   @IsNotEmpty()
   @MaxChars(1024)
@@ -57,19 +57,19 @@ export class LoginDto {
   @IsIn(['password'], { message: 'grant_type must be "password"' })
   grant_type?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(1024)
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 256, description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(256)
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'OAuth2 form only; ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(1024)
@@ -77,7 +77,7 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiPropertyOptional({ description: 'Taken from the refresh_token cookie when absent' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 512, description: 'Taken from the refresh_token cookie when absent' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -86,7 +86,7 @@ export class RefreshDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 1024 })
   @IsString()
   @IsNotEmpty()
   @MaxChars(1024)
@@ -98,7 +98,7 @@ export class ChangePasswordDto {
 }
 
 export class ForgotPasswordDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 320 })
   @NormalizeEmail()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxChars(320)
@@ -106,7 +106,7 @@ export class ForgotPasswordDto {
 }
 
 export class ResetPasswordDto {
-  @ApiProperty({ description: 'The token from the reset link' })
+  @ApiProperty({ minLength: 1, maxLength: 512, description: 'The token from the reset link' })
   @IsString()
   @IsNotEmpty()
   @MaxChars(512)

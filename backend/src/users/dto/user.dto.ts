@@ -42,7 +42,7 @@ export function toUserResponse(user: PublicUser): UserResponse {
 }
 
 export class UpdateMeDto {
-  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 100, nullable: true })
   @IsOptional()
   @Trim()
   @IsString()
@@ -50,7 +50,7 @@ export class UpdateMeDto {
   @MaxChars(100)
   name?: string | null;
 
-  @ApiPropertyOptional({ example: 'ada@example.com' })
+  @ApiPropertyOptional({ example: 'ada@example.com', format: 'email', maxLength: 320 })
   // Not @IsOptional(): it lets `null` through, which reached the NOT NULL column as a 500. Absent is
   // fine, null is a validation error (422).
   @ValidateIf((_o, v) => v !== undefined)
@@ -59,7 +59,7 @@ export class UpdateMeDto {
   @MaxChars(320)
   email?: string;
 
-  @ApiPropertyOptional({ description: 'The current password: required to change the email (401 when wrong), ignored otherwise' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1024, description: 'The current password: required to change the email (401 when wrong), ignored otherwise' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -68,7 +68,7 @@ export class UpdateMeDto {
 }
 
 export class DeleteMeDto {
-  @ApiProperty({ description: 'The current password, to confirm' })
+  @ApiProperty({ minLength: 1, maxLength: 1024, description: 'The current password, to confirm' })
   @IsString()
   @IsNotEmpty()
   @MaxChars(1024)

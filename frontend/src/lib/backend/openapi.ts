@@ -404,7 +404,10 @@ export interface components {
             message: string;
         };
         ForgotPasswordDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
         };
         HealthResponse: {
@@ -462,7 +465,10 @@ export interface components {
             refresh_token?: string;
         };
         RegisterDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example Ada Lovelace */
             name?: string | null;
@@ -539,7 +545,10 @@ export interface components {
         UpdateMeDto: {
             /** @description The current password: required to change the email (401 when wrong), ignored otherwise */
             currentPassword?: string;
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email?: string;
             name?: string | null;
         };
