@@ -147,6 +147,14 @@ describe('Auth: register, login, me, logout', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
     });
 
+    it('says once per field that the email (or the form’s username) is missing, and not that it is too long', async () => {
+      const res = await t.http().post('/api/auth/login').send({ password: 'password-1' }).expect(422);
+      expect(res.body.errors).toEqual([
+        { field: 'email', message: 'email is required' },
+        { field: 'username', message: 'username is required' },
+      ]);
+    });
+
     it('spends comparable time on an unknown email as on a wrong password (dummy hash)', async () => {
       const user = await t.createUser();
       const time = async (email: string) => {

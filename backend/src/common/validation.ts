@@ -10,7 +10,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
       const messages = Object.entries(error.constraints).map(([rule, message]) =>
         rule === 'whitelistValidation' ? 'This field is not allowed.' : message,
       );
-      for (const message of messages) out.push({ field, message });
+      // One line per distinct message: "email is required" from @IsString and @IsNotEmpty is one.
+      for (const message of new Set(messages)) out.push({ field, message });
     }
     if (error.children?.length) out.push(...flatten(error.children, field));
   }

@@ -26,7 +26,8 @@ export function IsPassword(options?: ValidationOptions): PropertyDecorator {
 }
 
 /**
- * At most `max` characters, counted as PostgreSQL counts varchar(n): Unicode code points. Use it
+ * At most `max` characters, counted as PostgreSQL counts varchar(n): Unicode code points; pair it
+ * with @IsString or @IsEmail, which refuse what is not a string. Use it
  * instead of class-validator's @MaxLength, which does not count the variation selectors U+FE0E and
  * U+FE0F: "❤️" × 200 passed @MaxLength(200) and then failed the INSERT into varchar(200), a 500
  * instead of a 422.
@@ -40,9 +41,10 @@ export function MaxChars(max: number, options?: ValidationOptions): PropertyDeco
       constraints: [max],
       options: { message: `${String(propertyName)} must be shorter than or equal to ${max} characters`, ...options },
       validator: {
-        // A code point is one or two UTF-16 units: only strings between max and 2 × max units need counting.
+        // The type is @IsString's or @IsEmail's to report (a missing field is not "too long"). A code
+        // point is one or two UTF-16 units: only strings between max and 2 × max units need counting.
         validate: (value: unknown) =>
-          typeof value === 'string' && (value.length <= max || (value.length <= 2 * max && [...value].length <= max)),
+          typeof value !== 'string' || value.length <= max || (value.length <= 2 * max && [...value].length <= max),
       },
     });
 }
