@@ -6,9 +6,9 @@
 //   LD_PRELOAD= sh backend/scripts/with-jemalloc.sh node bench/tools/hash-after-idle.mjs 15
 // The cost (ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM) and the pool size
 // (UV_THREADPOOL_SIZE: one thread per core, at least two) default to the backend's.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mallocOf } from '../lib/memory-map.mjs';
 
 // Before the first piece of threadpool work: libuv reads it once, when the pool starts.
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(2, os.availableParallelism()));
@@ -29,7 +29,7 @@ const options = {
   parallelism: Number(process.env.ARGON2_PARALLELISM ?? 1),
 };
 const rssMiB = () => process.memoryUsage.rss() / 2 ** 20;
-const malloc = /libjemalloc/.test(readFileSync('/proc/self/maps', 'utf8')) ? 'jemalloc' : 'not jemalloc (glibc)';
+const malloc = mallocOf(process.pid);
 
 // Every thread of the pool hashes once, at once, as under a burst of sign-ins.
 const threads = Number(process.env.UV_THREADPOOL_SIZE);
