@@ -5,10 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
-import { ProblemResponse } from './common/openapi.js';
+import { problemResponse } from './common/openapi.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -94,13 +94,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       delete operation[PUBLIC_EXTENSION];
       // The global throttler guards every route: each may answer 429. A route that reads a body may
       // also meet malformed JSON, an oversized body or a foreign content type before validation.
-      const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } });
-      operation.responses['429'] ??= problem('Throttled (see Retry-After)');
-      if (operation.requestBody) {
-        operation.responses['400'] ??= problem('Malformed request body');
-        operation.responses['413'] ??= problem('Body too large (BODY_LIMIT_BYTES)');
-        operation.responses['415'] ??= problem('Unsupported content type');
-      }
+      for (const status of operation.requestBody ? [400, 413, 415, 429] : [429]) operation.responses[status] ??= problemResponse(status);
       // Path ids are UUIDs (anything else names nothing: 404).
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === 'path' && parameter.name === 'id') parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };

@@ -48,15 +48,17 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'Database unavailable',
 };
 
+/** One problem response as OpenAPI states it: RFC 9457 `application/problem+json`, what the filter sends. */
+export function problemResponse(status: number, description = PROBLEM_DESCRIPTIONS[status] ?? 'Error') {
+  return { description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } };
+}
+
 /**
- * Documents one problem response, as RFC 9457 `application/problem+json` (what the filter sends).
- * A `$ref` alone does not put the schema in the document: ApiExtraModels does.
+ * Documents one problem response on a route. A `$ref` alone does not put the schema in the
+ * document: ApiExtraModels does.
  */
-export function ApiProblem(status: number, description = PROBLEM_DESCRIPTIONS[status] ?? 'Error'): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemResponse),
-    ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } }),
-  );
+export function ApiProblem(status: number, description?: string): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiExtraModels(ProblemResponse), ApiResponse({ status, ...problemResponse(status, description) }));
 }
 
 /** Documents the problem responses a route can give. */
