@@ -114,11 +114,9 @@ export class AuthService {
 
   /** Needs the current password (throttled like a login); ends every other session. */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
-    const ip = meta.ip ?? 'unknown';
-    await this.attempts.reserve(caller.email, ip);
     const user = await this.users.get(caller.id);
-    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) throw unauthorized('The current password is incorrect.');
-    await this.attempts.reset(caller.email, ip);
+    const ok = await this.attempts.counted(caller.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
+    if (!ok) throw unauthorized('The current password is incorrect.');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       await this.users.setPasswordHash(user.id, passwordHash, em);

@@ -40,6 +40,17 @@ export class LoginAttemptsService {
     if (count > this.max) throw tooManyRequests(Math.max(1, Math.ceil(retryAfterMs / 1000)));
   }
 
+  /**
+   * A password check that a signed-in user makes again (change-password, a new email): counted
+   * against the same pair as sign-ins, cleared when `check` passes. Returns what `check` says.
+   */
+  async counted(email: string, ip: string, check: () => Promise<boolean>): Promise<boolean> {
+    await this.reserve(email, ip);
+    const ok = await check();
+    if (ok) await this.reset(email, ip);
+    return ok;
+  }
+
   async reset(email: string, ip: string): Promise<void> {
     const key = this.key(email, ip);
     this.memory.delete(key);

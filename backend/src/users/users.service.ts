@@ -92,10 +92,9 @@ export class UsersService {
       if (dto.currentPassword === undefined) {
         throw new ProblemException(422, 'The request contains invalid fields.', [{ field: 'currentPassword', message: 'The current password is required to change the email' }]);
       }
-      const ip = meta.ip ?? 'unknown';
-      await this.attempts.reserve(user.email, ip);
-      if (!(await this.passwords.verify(user.passwordHash, dto.currentPassword))) throw unauthorized('The current password is incorrect.');
-      await this.attempts.reset(user.email, ip);
+      const currentPassword = dto.currentPassword;
+      const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
+      if (!ok) throw unauthorized('The current password is incorrect.');
     }
     if (dto.name !== undefined) user.name = dto.name;
     if (dto.email !== undefined) user.email = dto.email;
