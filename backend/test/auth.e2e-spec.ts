@@ -62,6 +62,24 @@ describe('Auth: register, login, me, logout', () => {
       expect(await t.db.query('SELECT 1 FROM users WHERE email = $1', [email])).toHaveLength(0);
     });
 
+    it.each([
+      ['email', { email: 'a\ud800b@example.com', password: 'password-1' }],
+      ['password', { email: 'lone-surrogate@example.com', password: 'password-\ud800' }],
+      ['name', { email: 'lone-surrogate@example.com', password: 'password-1', name: 'x\udc00y' }],
+    ])('refuses a lone UTF-16 surrogate in the %s with 422, creating nothing (never a 500, never a silent U+FFFD)', async (field, body) => {
+      const res = await t.http().post('/api/auth/register').send(body).expect(422);
+      expect(res.body.errors).toEqual([{ field, message: 'Text must be well-formed Unicode (no unpaired surrogates).' }]);
+      expect(await t.db.query(`SELECT 1 FROM users WHERE email LIKE 'a%b@example.com' OR email = 'lone-surrogate@example.com'`)).toHaveLength(0);
+    });
+
+    it('answers a body nested 20 000 arrays deep with 422 before any work, never a stack overflow', async () => {
+      const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+      for (const path of ['/api/auth/register', '/api/auth/login']) {
+        const res = await t.http().post(path).set('Content-Type', 'application/json').send(`{"email":${deep},"password":"password-1"}`).expect(422);
+        expect(res.body.errors).toEqual([{ field: expect.stringMatching(/^email(\.0)+$/), message: 'Values may not nest more than 32 levels deep.' }]);
+      }
+    });
+
     it('counts password length in characters (8–128 code points), never truncating', async () => {
       const emoji128 = '🔐'.repeat(128); // 256 UTF-16 units, 128 characters
       await t.http().post('/api/auth/register').send({ email: uniqueEmail(), password: emoji128 }).expect(201);

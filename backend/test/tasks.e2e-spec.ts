@@ -137,6 +137,7 @@ describe('Tasks API', () => {
       ['a null priority', { title: 'ok', priority: null }, 'priority'],
       ['a NUL character in the title', { title: 'a\u0000b' }, 'title'],
       ['a NUL character in the description', { title: 'ok', description: 'a\u0000b' }, 'description'],
+      ['a lone surrogate in the title (stored as U+FFFD otherwise)', { title: 'a\ud800b' }, 'title'],
       ['an unknown priority', { title: 'ok', priority: 'urgent' }, 'priority'],
       ['an upper-case priority', { title: 'ok', priority: 'HIGH' }, 'priority'],
       ['a numeric priority', { title: 'ok', priority: 2 }, 'priority'],
@@ -156,6 +157,15 @@ describe('Tasks API', () => {
       expectFieldError(res, field);
       const list = await probe.agent.get('/api/tasks').expect(200);
       expect(list.body.total).toBe(0);
+    });
+
+    it('refuses a description nested 20 000 arrays deep (a 40 KB body) with 422, never a stack overflow', async () => {
+      const probe = await t.signUp();
+      const body = `{"title":"ok","description":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+      const res = await probe.agent.post('/api/tasks').set('Content-Type', 'application/json').send(body);
+      expectProblem(res, 422);
+      expect(res.body.errors).toEqual([{ field: expect.stringMatching(/^description(\.0)+$/), message: 'Values may not nest more than 32 levels deep.' }]);
+      expect((await probe.agent.get('/api/tasks').expect(200)).body.total).toBe(0);
     });
 
     it('reports every invalid field at once', async () => {
@@ -289,6 +299,7 @@ describe('Tasks API', () => {
       ['an unknown id', () => randomUUID()],
       ['a non-UUID id', () => 'not-a-uuid'],
       ['a numeric id', () => '12345'],
+      ['a NUL character in the id', () => '%00'],
     ])('with %s', (_case, makeId) => {
       it('GET, PATCH and DELETE are 404 problems', async () => {
         const id = makeId();

@@ -95,6 +95,17 @@ describe('Failed logins per (account, IP) behind a trusted proxy', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(user.email.toLowerCase());
   });
+
+  it('counts wrong passwords of an account deletion the same way (a right one ends the account)', async () => {
+    const user = await t.signUp();
+    const deleteMe = (password: string) => user.agent.delete('/api/users/me').set('X-Forwarded-For', '203.0.113.11').send({ password });
+    for (let i = 0; i < 3; i += 1) await deleteMe('wrong-one').expect(401);
+    const blocked = await deleteMe(user.password).expect(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    await user.agent.get('/api/users/me').expect(200);
+    // The guesses count for sign-ins from that address too.
+    await login('203.0.113.11', user.email, user.password).expect(429);
+  });
 });
 
 describe('Shared counters in Redis across instances', () => {

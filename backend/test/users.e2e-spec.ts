@@ -137,6 +137,8 @@ describe('Users API', () => {
       ['a name of 51 "❤️" (102 characters to PostgreSQL)', { name: '❤️'.repeat(51) }, 'name'],
       ['a numeric name', { name: 7 }, 'name'],
       ['a NUL character in the name', { name: 'a\u0000b' }, 'name'],
+      ['a lone surrogate in the name', { name: 'x\udc00y' }, 'name'],
+      ['a lone surrogate in the email', { email: 'a\ud800b@example.com', currentPassword: 'irrelevant' }, 'email'],
     ])('PATCH refuses %s with 422 and changes nothing', async (_case, body, field) => {
       const user = await t.signUp({ name: 'Unchanged' });
       expectFieldError(await user.agent.patch('/api/users/me').send(body), field);
@@ -434,6 +436,28 @@ describe('Users API', () => {
         await admin.agent.patch(`/api/users/${target.id}`).send({ isActive: false }).expect(200);
         await other.agent.get('/api/users/me').expect(200);
         await admin.agent.get('/api/users/me').expect(200);
+      });
+
+      it('an admin cannot demote or disable themselves (403, nothing changes), so the last admin stays', async () => {
+        const sole = await t.asAdmin();
+        for (const change of [{ role: 'user' }, { isActive: false }, { role: 'admin', isActive: true }]) {
+          const res = await sole.agent.patch(`/api/users/${sole.id}`).send(change);
+          expectProblem(res, 403);
+          expect(res.body.detail).toMatch(/own role/);
+        }
+        expect((await sole.agent.get(`/api/users/${sole.id}`).expect(200)).body).toMatchObject({ role: 'admin', isActive: true });
+        expect(await count('auth_events WHERE user_id = $1 AND type IN ($2, $3)', [sole.id, 'role_changed', 'user_disabled'])).toBe(0);
+      });
+
+      it('two admins demoting each other at once: one wins, the other is refused, an admin remains', async () => {
+        const [first, second] = [await t.asAdmin(), await t.asAdmin()];
+        const answers = await Promise.all([
+          first.agent.patch(`/api/users/${second.id}`).send({ role: 'user' }),
+          second.agent.patch(`/api/users/${first.id}`).send({ role: 'user' }),
+        ]);
+        expect(answers.map((res) => res.status).sort()).toEqual([200, 403]);
+        const roles = await t.db.query('SELECT role FROM users WHERE id IN ($1, $2)', [first.id, second.id]);
+        expect(roles.map((row: { role: string }) => row.role).sort()).toEqual(['admin', 'user']);
       });
 
       it('an admin demoted by another admin loses admin access on their existing token', async () => {

@@ -12,3 +12,11 @@ export function extractAccessToken(request: FastifyRequest): string | undefined 
   if (header !== undefined) return BEARER.exec(header)?.[1];
   return (request.cookies as Record<string, string | undefined> | undefined)?.[ACCESS_COOKIE] || undefined;
 }
+
+/**
+ * Whether the request carries a bearer header: one a page on another site cannot make a browser
+ * send, unlike cookies or cached Basic credentials, which the browser attaches by itself.
+ */
+export function sendsBearerHeader(request: FastifyRequest): boolean {
+  return request.headers.authorization?.startsWith('Bearer ') === true;
+}

@@ -53,6 +53,8 @@ export class AuthService {
     return this.dataSource.transaction(async (em) => {
       const user = await this.users.insert({ ...profile, passwordHash }, em);
       const tokens = await this.sessions.create(user, meta, { event: 'register', manager: em });
+      // The account was inserted by this transaction: no one else can have changed it yet.
+      if (!tokens) throw new Error('A session for a just-registered account was not created.');
       return { user, tokens };
     });
   }
@@ -76,10 +78,14 @@ export class AuthService {
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
       // The cost parameters changed since this hash was made; the plaintext is at hand only now.
-      await this.users.setPasswordHash(user.id, await this.passwords.hash(password));
+      const rehashed = await this.passwords.hash(password);
+      if (await this.users.replacePasswordHash(user.id, user.passwordHash, rehashed)) user.passwordHash = rehashed;
     }
     await this.attempts.reset(email, ip);
+    // Opens the session only if the password just verified is still the account's (and it is still
+    // active): a reset that committed during the hash would otherwise leave this sign-in standing.
     const tokens = await this.sessions.create(user, meta, { event: 'login_success' });
+    if (!tokens) throw unauthorized(INVALID_CREDENTIALS);
     return { user, tokens };
   }
 
@@ -119,7 +125,8 @@ export class AuthService {
     if (!ok) throw unauthorized('The current password is incorrect.');
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      await this.users.setPasswordHash(user.id, passwordHash, em);
+      // Only over the hash just verified: a reset committed during the two hashes wins.
+      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) throw unauthorized('The current password is incorrect.');
       await spendResetTokens(em, user.id, this.clock.now());
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);
@@ -146,9 +153,10 @@ export class AuthService {
     const token = TokenService.randomToken();
     const now = this.clock.now();
     const created = await this.dataSource.transaction(async (em) => {
-      // Serialises concurrent requests for one account (NO KEY: sign-ins inserting sessions that
-      // reference the user are not held up).
-      await em.query(`SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, [user.id]);
+      // Serialises concurrent requests for one account, and reads the address again under the lock:
+      // an email change or a disable that committed since the lookup wins (no link for the old one).
+      const [locked] = (await em.query(`SELECT email, is_active FROM users WHERE id = $1 FOR NO KEY UPDATE`, [user.id])) as { email: string; is_active: boolean }[];
+      if (!locked || locked.email !== user.email || !locked.is_active) return false;
       const tokens = em.getRepository(PasswordResetToken);
       if (await tokens.existsBy({ userId: user.id, createdAt: MoreThan(new Date(now.getTime() - RESET_MAIL_COOLDOWN_MS)) })) return false;
       await tokens.createQueryBuilder().delete().where('user_id = :userId AND (used_at IS NOT NULL OR expires_at <= :now)', { userId: user.id, now }).execute();

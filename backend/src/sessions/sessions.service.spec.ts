@@ -1,6 +1,8 @@
 import { createTestApp, type TestApp } from '../../test/kit/index.js';
 import { TokenService } from '../auth/token.service.js';
 import { ProblemException } from '../common/problem.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /** The rotation service on a real PostgreSQL (no HTTP): the rules of API.md's "Rotation rules". */
@@ -16,9 +18,18 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
   afterAll(() => t.close());
   afterEach(() => t.clock.reset());
 
+  /** The account as a sign-in has it after the password check: with its current hash. */
+  const accountOf = (app: TestApp, id: string) => app.app.get(UsersService).get(id);
+
+  async function open(service: SessionsService, account: User, options?: Parameters<SessionsService['create']>[2]) {
+    const issued = await service.create(account, meta, options);
+    if (!issued) throw new Error('create() opened no session');
+    return issued;
+  }
+
   async function newSession() {
     const user = await t.createUser();
-    const issued = await sessions.create({ id: user.id, email: user.email, role: 'user' }, meta);
+    const issued = await open(sessions, await accountOf(t, user.id));
     return { user, issued };
   }
 
@@ -38,6 +49,38 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     const [session] = await t.db.query('SELECT created_at, expires_at FROM sessions WHERE id = $1', [issued.sessionId]);
     expect(new Date(session.expires_at).getTime() - new Date(session.created_at).getTime()).toBe(30 * 86_400_000);
     expect(new Date(row.expires_at).getTime() - new Date(session.created_at).getTime()).toBe(7 * 86_400_000);
+  });
+
+  it('create() opens nothing, and records no sign-in, once the verified hash is no longer the account’s or the account is disabled', async () => {
+    const user = await t.createUser();
+    const account = await accountOf(t, user.id);
+    await t.db.query(`UPDATE users SET password_hash = 'replaced' WHERE id = $1`, [user.id]);
+    expect(await sessions.create(account, meta, { event: 'login_success' })).toBeNull();
+    const fresh = await accountOf(t, user.id);
+    await t.db.query('UPDATE users SET is_active = false WHERE id = $1', [user.id]);
+    expect(await sessions.create(fresh, meta, { event: 'login_success' })).toBeNull();
+    expect(await t.db.query('SELECT 1 FROM sessions WHERE user_id = $1', [user.id])).toHaveLength(0);
+    expect(await t.db.query('SELECT 1 FROM auth_events WHERE user_id = $1', [user.id])).toHaveLength(0);
+  });
+
+  it('create() waits for a password change in flight and then opens nothing: a reset cannot miss a sign-in that verified the old password', async () => {
+    const user = await t.createUser();
+    const account = await accountOf(t, user.id);
+    const reset = t.db.createQueryRunner();
+    await reset.connect();
+    try {
+      await reset.startTransaction();
+      await reset.query(`UPDATE users SET password_hash = 'reset' WHERE id = $1`, [user.id]);
+      let settled = false;
+      const signIn = sessions.create(account, meta).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false); // held by the reset's row lock
+      await reset.commitTransaction();
+      expect(await signIn).toBeNull();
+    } finally {
+      await reset.release();
+    }
+    expect(await t.db.query('SELECT 1 FROM sessions WHERE user_id = $1', [user.id])).toHaveLength(0);
   });
 
   it('rotate() spends the live token, links the child to it and updates last use', async () => {
@@ -161,14 +204,15 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     try {
       const service = single.app.get(SessionsService);
       const user = await single.createUser();
-      const issued = await service.create({ id: user.id, email: user.email, role: 'user' }, meta, { event: 'login_success' });
+      const account = await accountOf(single, user.id);
+      const issued = await open(service, account, { event: 'login_success' });
       const [{ count }] = await single.db.query(`SELECT count(*)::int AS count FROM auth_events WHERE session_id = $1 AND type = 'login_success'`, [issued.sessionId]);
       expect(count).toBe(1);
       // One connection in the pool: the next statement runs where the sign-in ran.
       const [after] = await single.db.query(`SELECT current_setting('synchronous_commit') AS value`);
       expect(after.value).toBe('on');
       await single.db.transaction(async (em) => {
-        await service.create({ id: user.id, email: user.email, role: 'user' }, meta, { event: 'register', manager: em });
+        await open(service, account, { event: 'register', manager: em });
         const [inside] = await em.query(`SELECT current_setting('synchronous_commit') AS value`);
         expect(inside.value).toBe('on');
       });
@@ -179,7 +223,7 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
 
   it('revokeAllForUser() can spare the caller’s session', async () => {
     const { user, issued } = await newSession();
-    const second = await sessions.create({ id: user.id, email: user.email, role: 'user' }, meta);
+    const second = await open(sessions, await accountOf(t, user.id));
     expect(await sessions.revokeAllForUser(user.id, 'password_changed', { except: issued.sessionId })).toBe(1);
     expect(await sessions.findActivePrincipal(user.id, issued.sessionId)).toBeDefined();
     expect(await sessions.findActivePrincipal(user.id, second.sessionId)).toBeUndefined();

@@ -103,12 +103,17 @@ export class SessionsService {
    * Opens a session for a user who just proved their identity, and issues its first pair. The
    * audit event of the sign-in is written by the same statement: one round trip and one commit for
    * everything a login changes.
+   *
+   * Only while the account is active and still has `user.passwordHash`, the hash the password was
+   * checked against; otherwise nothing is written and the answer is null. The account's row is
+   * share-locked for it, so a password reset either commits first (and this finds another hash) or
+   * waits for this session and then revokes it with the others.
    */
   async create(
-    user: Pick<User, 'id' | 'email' | 'role'>,
+    user: Pick<User, 'id' | 'email' | 'role' | 'passwordHash'>,
     meta: ClientMeta,
     options: { event?: 'login_success' | 'register'; manager?: EntityManager } = {},
-  ): Promise<IssuedTokens> {
+  ): Promise<IssuedTokens | null> {
     const now = this.clock.now();
     const sessionId = randomUUID();
     const sessionExpiresAt = new Date(now.getTime() + this.config.sessionMaxDays * DAY_MS);
@@ -125,12 +130,14 @@ export class SessionsService {
     // or a revoked session), and so does registration, the caller's transaction: an account the
     // client was told exists.
     const relaxed = options.manager === undefined;
-    const text = `WITH ${relaxed ? `relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), ` : ''}session AS (
-         INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
+    const text = `WITH ${relaxed ? `relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), ` : ''}account AS (
+         SELECT id FROM users WHERE id = $2 AND password_hash = $17 AND is_active FOR SHARE
+       ), session AS (
+         INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip) SELECT $1, account.id, $3, $3, $4, $5, $6 FROM account RETURNING id
        ), event AS (
-         INSERT INTO auth_events (${AUTH_EVENT_COLUMNS}) SELECT $10::varchar, $11::uuid, $12::uuid, $13::varchar, $14::varchar, $15::jsonb, $16::timestamptz WHERE $10 IS NOT NULL
+         INSERT INTO auth_events (${AUTH_EVENT_COLUMNS}) SELECT $10::varchar, $11::uuid, $12::uuid, $13::varchar, $14::varchar, $15::jsonb, $16::timestamptz FROM session WHERE $10 IS NOT NULL
        )
-       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session${relaxed ? ', relaxed' : ''}`;
+       INSERT INTO refresh_tokens (id, session_id, token_hash, issued_at, expires_at) SELECT $7, session.id, $8, $3, $9 FROM session${relaxed ? ', relaxed' : ''} RETURNING session_id`;
     const values = [
         sessionId,
         user.id,
@@ -142,10 +149,11 @@ export class SessionsService {
         TokenService.hash(refreshToken),
         refreshExpiresAt,
         ...(event?.values ?? [null, null, null, null, null, null, null]),
+        user.passwordHash,
     ];
     // Inside a caller's transaction (registration) on its connection; a sign-in on its own.
-    if (options.manager) await options.manager.query(text, values);
-    else await this.prepared.query(text, values);
+    const rows = (options.manager ? await options.manager.query(text, values) : await this.prepared.query(text, values)) as unknown[];
+    if (rows.length === 0) return null;
     if (event) this.audit.logged(event);
     return {
       accessToken: this.tokens.signAccessToken(user, sessionId),

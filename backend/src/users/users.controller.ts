@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { Client } from '../common/client-meta.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { Roles } from '../common/decorators/roles.decorator.js';
-import { ApiProblems } from '../common/openapi.js';
+import { ApiProblem, ApiProblems } from '../common/openapi.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AdminUpdateUserDto, DeleteMeDto, ListUsersQuery, toUserResponse, UpdateMeDto, UserListResponse, UserResponse } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
@@ -60,6 +60,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ApiProblem(403, 'An admin cannot change their own role or disable their own account')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a user’s role or disable/enable them; disabling revokes all their sessions at once' })
   @ApiOkResponse({ type: UserResponse })

@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
 import { spendResetTokens } from '../auth/password-reset-token.entity.js';
 import { Clock } from '../common/clock.js';
-import { conflict, notFound, ProblemException, unauthorized } from '../common/problem.js';
+import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
@@ -14,6 +14,7 @@ import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user
 import { User, type Role } from './user.entity.js';
 
 export const EMAIL_TAKEN = 'Email already registered';
+const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
@@ -84,23 +85,33 @@ export class UsersService {
    * so without it a stolen access token (or an unattended session) would own the account for good.
    * The check shares the sign-in guessing limit. A new email also spends the outstanding reset links
    * (mailed to the old address) and is recorded in the audit trail (without the addresses).
+   *
+   * The row is written from a copy read under its lock, never from the one read before the ~50 ms
+   * of argon2: a reset, role change or disable committed meanwhile must not be written back; and an
+   * email change stands only while the password checked is still the account's.
    */
   async updateMe(caller: AuthUser, dto: UpdateMeDto, meta: ClientMeta): Promise<User> {
-    const user = await this.get(caller.id);
-    const emailChanged = dto.email !== undefined && dto.email !== user.email;
-    if (emailChanged) {
+    const current = await this.get(caller.id);
+    let verifiedHash: string | undefined;
+    if (dto.email !== undefined && dto.email !== current.email) {
       if (dto.currentPassword === undefined) {
         throw new ProblemException(422, 'The request contains invalid fields.', [{ field: 'currentPassword', message: 'The current password is required to change the email' }]);
       }
       const currentPassword = dto.currentPassword;
-      const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
-      if (!ok) throw unauthorized('The current password is incorrect.');
+      const ok = await this.attempts.counted(current.email, meta.ip ?? 'unknown', () => this.passwords.verify(current.passwordHash, currentPassword));
+      if (!ok) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+      verifiedHash = current.passwordHash;
     }
-    if (dto.name !== undefined) user.name = dto.name;
-    if (dto.email !== undefined) user.email = dto.email;
     try {
       return await this.dataSource.transaction(async (em) => {
-        const saved = await em.getRepository(User).save(user);
+        const repo = em.getRepository(User);
+        const user = await repo.findOne({ where: { id: caller.id }, lock: { mode: 'for_no_key_update' } });
+        if (!user) throw notFound('User not found.');
+        const emailChanged = dto.email !== undefined && dto.email !== user.email;
+        if (emailChanged && user.passwordHash !== verifiedHash) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+        if (dto.name !== undefined) user.name = dto.name;
+        if (dto.email !== undefined) user.email = dto.email;
+        const saved = await repo.save(user);
         if (emailChanged) {
           await spendResetTokens(em, user.id, this.clock.now());
           await this.audit.record('email_changed', { userId: user.id, sessionId: caller.sessionId, meta }, em);
@@ -117,12 +128,27 @@ export class UsersService {
     await (manager ? manager.getRepository(User) : this.users).update({ id: userId }, { passwordHash });
   }
 
-  /** Deletes the caller's account after checking the password; tasks and sessions go with it (FK cascade). */
+  /**
+   * Sets a new hash only while the account still has the one the caller verified: a reset or another
+   * change that committed during the ~50 ms of argon2 wins, and this one reports false.
+   */
+  async replacePasswordHash(userId: string, verifiedHash: string, passwordHash: string, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager ? manager.getRepository(User) : this.users).update({ id: userId, passwordHash: verifiedHash }, { passwordHash });
+    return result.affected === 1;
+  }
+
+  /**
+   * Deletes the caller's account after checking the password (counted like a sign-in guess, since a
+   * right one ends the account); tasks and sessions go with it (FK cascade). Only while that password
+   * is still the account's: a reset committed during the check wins.
+   */
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
     const user = await this.get(caller.id);
-    if (!(await this.passwords.verify(user.passwordHash, password))) throw unauthorized('Incorrect password.');
+    const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
+    if (!ok) throw unauthorized('Incorrect password.');
     await this.dataSource.transaction(async (em) => {
-      await em.getRepository(User).delete({ id: user.id });
+      const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash });
+      if (affected !== 1) throw unauthorized('Incorrect password.');
       await this.audit.record('account_deleted', { userId: user.id, sessionId: caller.sessionId, meta }, em);
     });
   }
@@ -137,11 +163,27 @@ export class UsersService {
     return { users, total };
   }
 
-  /** Admin changes. Disabling revokes every session in the same transaction, so it bites at once. */
+  /**
+   * Admin changes. Disabling revokes every session in the same transaction, so it bites at once.
+   * An admin cannot change their own role or state, so the caller stays an active admin and the
+   * last one cannot be removed; the caller's row is locked with the target's (in id order, so two
+   * admins demoting each other at once queue instead of deadlocking) and must still be an active admin.
+   */
   async adminUpdate(admin: AuthUser, id: string, dto: AdminUpdateUserDto, meta: ClientMeta): Promise<User> {
+    if (id === admin.id && (dto.role !== undefined || dto.isActive !== undefined)) {
+      throw forbidden('Admins cannot change their own role or disable their own account; another admin can.');
+    }
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(User);
-      const user = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const locked = await repo
+        .createQueryBuilder('u')
+        .where('u.id IN (:...ids)', { ids: [id, admin.id] })
+        .orderBy('u.id')
+        .setLock('pessimistic_write')
+        .getMany();
+      const caller = locked.find((row) => row.id === admin.id);
+      if (!caller || caller.role !== 'admin' || !caller.isActive) throw forbidden('This action requires the admin role.');
+      const user = locked.find((row) => row.id === id);
       if (!user) throw notFound('User not found.');
       const events: Promise<void>[] = [];
       if (dto.role !== undefined && dto.role !== user.role) {

@@ -100,6 +100,8 @@ describe('JwtAuthGuard', () => {
     // Without cookies too: a foreign page could otherwise sign the browser in (login CSRF).
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { origin: 'https://evil.example' } })))).toBe(403);
     expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })))).toBe(403);
+    // Basic credentials (a staging site behind a password) are attached by the browser itself.
+    expect(await asyncStatusOf(guard.canActivate(contextFor('open', { method: 'POST', headers: { origin: 'https://evil.example', authorization: 'Basic dTpw' } })))).toBe(403);
   });
 
   it('lets through allowed origins, safe methods, non-browser requests and bearer-authenticated requests', async () => {

@@ -5,7 +5,7 @@ import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
 import { forbidden, ProblemException, unauthorized } from '../../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import { extractAccessToken } from '../access-token.js';
+import { extractAccessToken, sendsBearerHeader } from '../access-token.js';
 import type { AuthUser } from '../auth-user.js';
 import { TokenService } from '../token.service.js';
 
@@ -57,12 +57,13 @@ export class JwtAuthGuard implements CanActivate {
    * A page on another site may not make a browser act on this API, except with a bearer header
    * (which it cannot forge). With the browser's cookies it would act as the user (CSRF); without
    * them it could still sign the browser in to an account of its choosing, since login, register and
-   * refresh answer with session cookies (login CSRF). So every unsafe request without an
-   * Authorization header is checked; requests with neither Origin nor Sec-Fetch-Site come from
+   * refresh answer with session cookies (login CSRF). So every unsafe request without a bearer
+   * header is checked — other schemes too: a browser attaches cached Basic credentials (a staging
+   * site behind a password) by itself. Requests with neither Origin nor Sec-Fetch-Site come from
    * non-browser clients (the Next.js server among them) and pass.
    */
   private assertNotCrossSite(request: FastifyRequest): void {
-    if (!UNSAFE_METHODS.has(request.method) || request.headers.authorization !== undefined) return;
+    if (!UNSAFE_METHODS.has(request.method) || sendsBearerHeader(request)) return;
     const origin = request.headers.origin;
     if (request.headers['sec-fetch-site'] === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
       throw forbidden('Cross-site request refused: a page on this origin may not act on this API through a browser.');

@@ -1868,7 +1868,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description Requires role: admin */
+            /**
+             * @description Requires role: admin
+             *
+             *     An admin cannot change their own role or disable their own account
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
