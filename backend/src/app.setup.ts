@@ -7,6 +7,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
+import { ACCESS_COOKIE } from './auth/cookies.js';
+import { UNSAFE_METHODS } from './auth/guards/jwt-auth.guard.js';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { problemResponse } from './common/openapi.js';
 import { requestIds } from './common/request-context.js';
@@ -38,6 +40,8 @@ export function trustProxyOption(trust: AppConfig['trustProxy']): boolean | ((ad
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const CROSS_SITE_REFUSED = 'Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header';
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
 
 /** Reuses a caller's X-Request-Id when it is sane, so one id follows a request across services. */
 export function requestIdFor(req: IncomingMessage): string {
@@ -77,15 +81,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } }, 'oauth2')
-    // Default-deny, documented: every operation needs one of the two, unless marked @Public().
+    // What a browser sends instead (set by register, login and refresh); Swagger UI cannot send it.
+    .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE }, 'cookie')
+    // Default-deny, documented: every operation needs one of the three, unless marked @Public().
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('oauth2')
+    .addSecurityRequirements('cookie')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as DocumentedOperation[]) {
+    for (const [method, operation] of Object.entries(operations) as [string, DocumentedOperation][]) {
       if (typeof operation !== 'object' || !operation?.responses) continue;
       // @nestjs/swagger drops an empty per-operation `security`, yet `[]` is how OpenAPI says "no
       // auth needed" under a document-wide requirement: add it for routes marked @Public(). The
@@ -95,6 +102,22 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       // The global throttler guards every route: each may answer 429. A route that reads a body may
       // also meet malformed JSON, an oversized body or a foreign content type before validation.
       for (const status of operation.requestBody ? [400, 413, 415, 429] : [429]) operation.responses[status] ??= problemResponse(status);
+      // The CSRF gate (JwtAuthGuard) answers an unsafe browser request from a foreign origin.
+      if (UNSAFE_METHODS.has(method.toUpperCase())) {
+        const refused = problemResponse(403, CROSS_SITE_REFUSED);
+        const documented = operation.responses[403] as { description: string } | undefined;
+        operation.responses[403] = documented ? { ...documented, description: `${documented.description}\n\n${CROSS_SITE_REFUSED}` } : refused;
+      }
+      for (const [status, response] of Object.entries(operation.responses) as [string, { description?: string }][]) {
+        if (!response.description) response.description = SUCCESS_DESCRIPTIONS[status] ?? '';
+      }
+      // Unknown body fields are refused (422): the request schemas say so.
+      const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content;
+      for (const media of Object.values(bodySchema ?? {})) {
+        const name = media.schema?.$ref?.split('/').pop();
+        const schema = name ? (document.components?.schemas?.[name] as Record<string, unknown> | undefined) : undefined;
+        if (schema) schema.additionalProperties = false;
+      }
       // Path ids are UUIDs (anything else names nothing: 404).
       for (const parameter of operation.parameters ?? []) {
         if (parameter.in === 'path' && parameter.name === 'id') parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };

@@ -94,7 +94,13 @@ describe('Auth: register, login, me, logout', () => {
 
     it('answers malformed JSON with 400 and a foreign content type with 415', async () => {
       const bad = await t.http().post('/api/auth/register').set('Content-Type', 'application/json').send('{"email": ').expect(400);
-      expect(bad.body).toMatchObject({ status: 400, detail: 'The request body is not valid JSON.' });
+      const invalidJson = 'The request body is not valid JSON, or uses a reserved key (__proto__, constructor.prototype).';
+      expect(bad.body).toMatchObject({ status: 400, detail: invalidJson });
+      // Prototype poisoning is refused by the parser, before anything could merge it.
+      for (const poisoned of ['{"__proto__": {"role": "admin"}, "email": "p@example.com", "password": "password-1"}', '{"constructor": {"prototype": {"role": "admin"}}, "email": "p@example.com", "password": "password-1"}']) {
+        expect((await t.http().post('/api/auth/register').set('Content-Type', 'application/json').send(poisoned).expect(400)).body.detail).toBe(invalidJson);
+      }
+      expect(await t.db.query(`SELECT 1 FROM users WHERE email = 'p@example.com'`)).toHaveLength(0);
       const foreign = await t.http().post('/api/auth/register').set('Content-Type', 'text/plain').send('hello').expect(415);
       expect(foreign.headers['content-type']).toMatch(/application\/problem\+json/);
     });

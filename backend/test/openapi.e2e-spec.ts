@@ -43,8 +43,9 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(documented).toEqual(Object.fromEntries(Object.entries(CONTRACT).map(([p, m]) => [p, [...m].sort()])));
   });
 
-  it('requires bearer or OAuth2 everywhere except the public routes, which say so', () => {
-    expect(doc.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
+  it('requires bearer, OAuth2 or the access_token cookie everywhere except the public routes, which say so', () => {
+    expect(doc.security).toEqual([{ bearer: [] }, { oauth2: [] }, { cookie: [] }]);
+    expect(doc.components.securitySchemes.cookie).toEqual({ type: 'apiKey', in: 'cookie', name: 'access_token' });
     expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/auth/login');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, ops] of Object.entries(doc.paths)) {
@@ -103,6 +104,42 @@ describe('OpenAPI document and Swagger UI', () => {
       }
     }
     expect(JSON.stringify(doc.paths['/api/tasks/{id}'])).toContain('"format":"uuid"');
+  });
+
+  it('documents the CSRF gate’s 403 on every unsafe operation, and a description on every response', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (method !== 'get') expect({ at: `${method} ${path}`, csrf: (op.responses['403'] as { description?: string } | undefined)?.description }).toEqual({ at: `${method} ${path}`, csrf: expect.stringMatching(/Cross-site request refused/) });
+        for (const [status, response] of Object.entries(op.responses)) expect({ at: `${method} ${path} ${status}`, described: Boolean((response as { description?: string }).description) }).toEqual({ at: `${method} ${path} ${status}`, described: true });
+      }
+    }
+    // An admin route keeps its own reasons beside the CSRF one.
+    expect((doc.paths['/api/users/{id}'].patch.responses['403'] as { description: string }).description).toMatch(/Requires role: admin[\s\S]*own role[\s\S]*Cross-site/);
+  });
+
+  it('documents the headers API.md promises: Set-Cookie on sign-in and sign-out, WWW-Authenticate on 401, Retry-After on 429', () => {
+    type Described = { headers?: Record<string, { description: string }> };
+    for (const [path, status] of [['/api/auth/register', '201'], ['/api/auth/login', '200'], ['/api/auth/refresh', '200'], ['/api/auth/logout', '200']] as const) {
+      expect({ path, header: Object.keys((doc.paths[path].post.responses[status] as Described).headers ?? {}) }).toEqual({ path, header: ['Set-Cookie'] });
+    }
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const at = `${method} ${path}`;
+        expect({ at, retryAfter: Boolean((op.responses['429'] as Described).headers?.['Retry-After']) }).toEqual({ at, retryAfter: true });
+        if (op.responses['401']) expect({ at, wwwAuthenticate: Boolean((op.responses['401'] as Described).headers?.['WWW-Authenticate']) }).toEqual({ at, wwwAuthenticate: true });
+      }
+    }
+  });
+
+  it('closes every request body schema to unknown fields (they are a 422) and types counts as integers', () => {
+    const schemas = (doc.components as unknown as { schemas: Record<string, { additionalProperties?: boolean; properties: Record<string, { type?: string }> }> }).schemas;
+    for (const name of ['RegisterDto', 'LoginDto', 'RefreshDto', 'ChangePasswordDto', 'UpdateMeDto', 'DeleteMeDto', 'AdminUpdateUserDto', 'CreateTaskDto', 'UpdateTaskDto']) {
+      expect({ name, additionalProperties: schemas[name]?.additionalProperties }).toEqual({ name, additionalProperties: false });
+    }
+    expect(schemas.UserResponse.additionalProperties).toBeUndefined();
+    for (const [name, field] of [['TaskListResponse', 'total'], ['UserListResponse', 'offset'], ['TokensResponse', 'expires_in'], ['TaskStatsResponse', 'overdue'], ['ProblemResponse', 'status']]) {
+      expect({ name, field, type: schemas[name].properties[field].type }).toEqual({ name, field, type: 'integer' });
+    }
   });
 
   it('states the limits the validation enforces on credentials and emails', () => {

@@ -165,6 +165,17 @@ describe('HTTP security', () => {
       await t.http().post('/api/auth/login').set('Origin', 'http://localhost:3000').set('Sec-Fetch-Site', 'same-site').send({ email: user.email, password: user.password }).expect(200);
       await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
     });
+
+    it('lets the API’s own pages act (Swagger UI’s Authorize), whatever CORS_ORIGINS says', async () => {
+      const user = await t.createUser();
+      const form = { username: user.email, password: user.password, grant_type: 'password' };
+      await t.http().post('/api/auth/login').type('form').set('Origin', 'http://api.example:8123').set('Sec-Fetch-Site', 'same-origin').send(form).expect(200);
+      // A browser without Sec-Fetch-Site: the Origin is the API's own.
+      await t.http().post('/api/auth/login').type('form').set('Host', 'api.example:8123').set('Origin', 'http://api.example:8123').send(form).expect(200);
+      // Another port or host is another origin.
+      await t.http().post('/api/auth/login').type('form').set('Host', 'api.example:8123').set('Origin', 'http://api.example:9999').send(form).expect(403);
+      await t.http().post('/api/auth/login').type('form').set('Origin', 'http://api.example:8123').set('Sec-Fetch-Site', 'same-site').send(form).expect(403);
+    });
   });
 
   describe('errors never leak internals', () => {

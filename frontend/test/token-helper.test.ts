@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { BackendUnavailableError } from '../src/lib/backend/auth-api.ts';
-import { backend, call, expireAccessToken, makeApp, sessionOf, sessionRows, signUp, startCountingProxy, type TestApp } from './support.ts';
+import { backend, call, expireAccessToken, makeApp, SCHEMA, sessionOf, sessionRows, signUp, startCountingProxy, type TestApp } from './support.ts';
 
 const REFRESH = '/api/auth/refresh';
 
@@ -95,6 +95,15 @@ describe('backend token helper', () => {
     expect((await call(app, '/get-session', { cookie })).json).toBeNull();
     expect(await app.tokens.accessToken(row.id)).toBeNull();
     expect(proxy.count(REFRESH)).toBe(1);
+  });
+
+  it('ends a session left without its backend tokens (a failed sign-out), instead of keeping it signed in to nothing', async () => {
+    const { cookie } = await signUp(app);
+    const row = await sessionOf(app, cookie);
+    await app.pool.query(`UPDATE "${SCHEMA}"."session" SET "backendAccessToken" = NULL, "backendRefreshToken" = NULL WHERE "id" = $1`, [row.id]);
+    expect(await app.tokens.accessToken(row.id)).toBeNull();
+    expect((await sessionRows(app.pool)).some((r) => r.id === row.id)).toBe(false);
+    expect((await call(app, '/get-session', { cookie })).json).toBeNull();
   });
 
   it('keeps the session when the backend is unreachable: an outage is not a sign-out', async () => {

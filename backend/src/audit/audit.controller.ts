@@ -33,9 +33,9 @@ export class AuthEventResponse {
 
 export class AuthEventListResponse {
   @ApiProperty({ type: [AuthEventResponse] }) events: AuthEventResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) limit: number;
+  @ApiProperty({ type: 'integer' }) offset: number;
 }
 
 @ApiTags('admin')

@@ -8,7 +8,7 @@ import { Client } from '../common/client-meta.js';
 import { AcceptsForm } from '../common/decorators/accepts-form.decorator.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
-import { ApiProblems, DetailResponse } from '../common/openapi.js';
+import { ApiProblem, ApiProblems, DetailResponse } from '../common/openapi.js';
 import { unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { IssuedTokens } from '../sessions/sessions.service.js';
@@ -17,7 +17,7 @@ import type { PublicUser } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
-import { clearAuthCookies, REFRESH_COOKIE, setAuthCookies } from './cookies.js';
+import { clearAuthCookies, CLEARS_AUTH_COOKIES, REFRESH_COOKIE, setAuthCookies, SETS_AUTH_COOKIES } from './cookies.js';
 import { ChangePasswordDto, ForgotPasswordDto, LoginDto, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
 import { extractAccessToken } from './access-token.js';
 
@@ -37,7 +37,7 @@ export class AuthController {
   @Post('register')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an account and sign in (sets the access_token and refresh_token cookies)' })
-  @ApiCreatedResponse({ type: UserResponse })
+  @ApiCreatedResponse({ type: UserResponse, description: 'The new account, signed in', headers: SETS_AUTH_COOKIES })
   @ApiProblems(409, 422, 429)
   async register(@Body() dto: RegisterDto, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserResponse> {
     const { user, tokens } = await this.auth.register(dto, client);
@@ -55,7 +55,7 @@ export class AuthController {
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokensResponse })
+  @ApiOkResponse({ type: TokensResponse, description: 'Signed in', headers: SETS_AUTH_COOKIES })
   @ApiProblems(401, 415, 422, 429)
   async login(@Body() dto: LoginDto, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {
     const { user, tokens } = await this.auth.login((dto.email ?? dto.username)!, dto.password, client);
@@ -68,7 +68,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate the refresh token (from the refresh_token cookie or the body) for a new pair' })
   // The cookie alone is enough: the body is optional, which Nest's generated document would not say.
   @ApiBody({ type: RefreshDto, required: false })
-  @ApiOkResponse({ type: TokensResponse })
+  @ApiOkResponse({ type: TokensResponse, description: 'A new pair; the presented refresh token is spent', headers: SETS_AUTH_COOKIES })
   @ApiProblems(401, 422, 429)
   async refresh(
     @Body() dto: RefreshDto,
@@ -87,7 +87,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (refresh token from cookie/body and/or the bearer token); clears both cookies. Idempotent.' })
   @ApiBody({ type: RefreshDto, required: false })
-  @ApiOkResponse({ type: DetailResponse })
+  @ApiOkResponse({ type: DetailResponse, description: 'Signed out (also when already signed out)', headers: CLEARS_AUTH_COOKIES })
   @ApiProblems(422, 429)
   async logout(
     @Body() dto: RefreshDto,
@@ -145,7 +145,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a new password with a reset token (single use, valid one hour); every session is revoked' })
   @ApiOkResponse({ type: DetailResponse })
-  @ApiProblems(400, 422, 429)
+  @ApiProblem(400, 'The reset token is invalid, already used or expired (or the body is malformed)')
+  @ApiProblems(422, 429)
   async resetPassword(@Body() dto: ResetPasswordDto, @Client() client: ClientMeta): Promise<DetailResponse> {
     await this.auth.resetPassword(dto.token, dto.newPassword, client);
     return { detail: 'Password has been reset. Please sign in with your new password.' };

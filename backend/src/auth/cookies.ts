@@ -7,6 +7,15 @@ export const REFRESH_COOKIE = 'refresh_token';
 /** The refresh cookie is only ever sent to the auth routes that need it. */
 export const REFRESH_COOKIE_PATH = '/api/auth';
 
+/** The `Set-Cookie` of the routes that sign a browser in or out, for OpenAPI. */
+export const SETS_AUTH_COOKIES = {
+  'Set-Cookie': {
+    description: `\`${ACCESS_COOKIE}\` (path /) and \`${REFRESH_COOKIE}\` (path ${REFRESH_COOKIE_PATH}), httpOnly, SameSite=Lax, Secure in production`,
+    schema: { type: 'string' },
+  },
+};
+export const CLEARS_AUTH_COOKIES = { 'Set-Cookie': { description: `Both cookies, expired`, schema: { type: 'string' } } };
+
 export function setAuthCookies(reply: FastifyReply, tokens: IssuedTokens, config: AppConfig, now: Date): void {
   const base = { httpOnly: true, secure: config.cookieSecure, sameSite: 'lax' as const };
   reply.setCookie(ACCESS_COOKIE, tokens.accessToken, { ...base, path: '/', maxAge: tokens.expiresIn });

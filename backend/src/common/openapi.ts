@@ -5,7 +5,7 @@ export class FieldErrorResponse {
   @ApiProperty({ example: 'email' })
   field: string;
 
-  @ApiProperty({ example: 'email must be an email' })
+  @ApiProperty({ example: 'email must be a valid email address' })
   message: string;
 }
 
@@ -17,7 +17,7 @@ export class ProblemResponse {
   @ApiProperty({ example: 'Unprocessable Content' })
   title: string;
 
-  @ApiProperty({ example: 422 })
+  @ApiProperty({ type: 'integer', example: 422 })
   status: number;
 
   @ApiProperty({ example: 'The request contains invalid fields.' })
@@ -48,9 +48,19 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   503: 'Database unavailable',
 };
 
+const retryAfter = { description: 'Seconds to wait before trying again', schema: { type: 'integer' } };
+
+/** The headers the filter sends with a status, as OpenAPI states them. */
+const PROBLEM_HEADERS: Record<number, Record<string, { description: string; schema: Record<string, string> }>> = {
+  401: { 'WWW-Authenticate': { description: '`Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused', schema: { type: 'string' } } },
+  429: { 'Retry-After': retryAfter },
+  503: { 'Retry-After': retryAfter },
+};
+
 /** One problem response as OpenAPI states it: RFC 9457 `application/problem+json`, what the filter sends. */
 export function problemResponse(status: number, description = PROBLEM_DESCRIPTIONS[status] ?? 'Error') {
-  return { description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } };
+  const headers = PROBLEM_HEADERS[status];
+  return { description, ...(headers ? { headers } : {}), content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) } } } };
 }
 
 /**

@@ -25,7 +25,8 @@ function isClientFastifyError(error: unknown): error is { statusCode: number; co
 }
 
 const FASTIFY_DETAILS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  // Fastify's parser refuses prototype-poisoning keys with the same error as broken JSON.
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON, or uses a reserved key (__proto__, constructor.prototype).',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty but declared as JSON.',
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large.',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This content type is not supported by this endpoint.',

@@ -127,7 +127,7 @@ export class TokensResponse {
   @ApiProperty({ enum: ['bearer'] })
   token_type: 'bearer';
 
-  @ApiProperty({ description: 'Seconds until the access token expires', example: 1800 })
+  @ApiProperty({ type: 'integer', description: 'Seconds until the access token expires', example: 1800 })
   expires_in: number;
 
   @ApiProperty({ type: UserResponse })

@@ -9,7 +9,8 @@ import { extractAccessToken, sendsBearerHeader } from '../access-token.js';
 import type { AuthUser } from '../auth-user.js';
 import { TokenService } from '../token.service.js';
 
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The methods the CSRF gate checks. */
+export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const NOT_AUTHENTICATED = 'Authentication is required: the access token is missing, invalid, expired or revoked.';
 
 /**
@@ -60,12 +61,16 @@ export class JwtAuthGuard implements CanActivate {
    * refresh answer with session cookies (login CSRF). So every unsafe request without a bearer
    * header is checked — other schemes too: a browser attaches cached Basic credentials (a staging
    * site behind a password) by itself. Requests with neither Origin nor Sec-Fetch-Site come from
-   * non-browser clients (the Next.js server among them) and pass.
+   * non-browser clients (the Next.js server among them) and pass, and so do the API's own pages
+   * (Swagger UI's Authorize and Try it out, wherever the API is served): Sec-Fetch-Site and Origin
+   * are set by the browser, never by the page.
    */
   private assertNotCrossSite(request: FastifyRequest): void {
     if (!UNSAFE_METHODS.has(request.method) || sendsBearerHeader(request)) return;
     const origin = request.headers.origin;
-    if (request.headers['sec-fetch-site'] === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
+    const site = request.headers['sec-fetch-site'];
+    if (site === 'same-origin' || (site === undefined && origin === `${request.protocol}://${request.host}`)) return;
+    if (site === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
       throw forbidden('Cross-site request refused: a page on this origin may not act on this API through a browser.');
     }
   }

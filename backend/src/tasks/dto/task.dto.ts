@@ -108,14 +108,14 @@ export class ListTasksQuery extends PaginationQuery {
 
 export class TaskListResponse {
   @ApiProperty({ type: [TaskResponse] }) tasks: TaskResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) limit: number;
+  @ApiProperty({ type: 'integer' }) offset: number;
 }
 
 export class TaskStatsResponse {
-  @ApiProperty() total: number;
-  @ApiProperty() completed: number;
-  @ApiProperty() pending: number;
-  @ApiProperty({ description: 'Not completed and due before today (UTC)' }) overdue: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) completed: number;
+  @ApiProperty({ type: 'integer' }) pending: number;
+  @ApiProperty({ type: 'integer', description: 'Not completed and due before today (UTC)' }) overdue: number;
 }

@@ -100,12 +100,12 @@ export class UserListResponse {
   @ApiProperty({ type: [UserResponse] })
   users: UserResponse[];
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   total: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   limit: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   offset: number;
 }

@@ -32,7 +32,7 @@ export async function updateProfile(_previous: ActionState, form: FormData): Pro
     // The backend asks for it only when the email changes (and ignores it otherwise).
     const currentPassword = text(form, 'currentPassword');
     if (!email) return { ok: false, errors: { fields: { email: 'Enter your email address.' } } };
-    const { api } = await signedIn();
+    const { api } = await signedIn(true);
     const { data, response, error } = await api.PATCH('/api/users/me', {
       body: { name: name || null, email, ...(currentPassword ? { currentPassword } : {}) } satisfies Schemas['UpdateMeDto'],
     });

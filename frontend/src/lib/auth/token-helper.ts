@@ -59,6 +59,9 @@ export function createTokenHelper(options: TokenHelperOptions): TokenHelper {
       const row = rows[0];
       if (!row || !row.backendRefreshToken) {
         await db.query('COMMIT');
+        // A session left without its pair (an earlier sign-out here failed half-way) can never reach
+        // the API again: end it, or every page would send the browser between /login and /dashboard.
+        if (row) refusedToken = row.token;
         return null;
       }
       // Another process refreshed while we waited for the lock.

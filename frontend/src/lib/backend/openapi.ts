@@ -400,7 +400,7 @@ export interface components {
         FieldErrorResponse: {
             /** @example email */
             field: string;
-            /** @example email must be an email */
+            /** @example email must be a valid email address */
             message: string;
         };
         ForgotPasswordDto: {
@@ -605,6 +605,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -616,6 +617,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -643,6 +646,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -664,6 +669,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -683,6 +689,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -720,6 +737,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -741,6 +760,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Accepted */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -751,6 +771,15 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -788,6 +817,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -810,8 +841,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed in */
             200: {
                 headers: {
+                    /** @description `access_token` (path /) and `refresh_token` (path /api/auth), httpOnly, SameSite=Lax, Secure in production */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -829,6 +863,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -866,6 +911,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -887,8 +934,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed out (also when already signed out) */
             200: {
                 headers: {
+                    /** @description Both cookies, expired */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -897,6 +947,15 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -934,6 +993,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -951,6 +1012,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -962,6 +1024,17 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -971,6 +1044,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -988,6 +1063,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -999,6 +1075,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1008,6 +1086,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1029,8 +1109,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A new pair; the presented refresh token is spent */
             200: {
                 headers: {
+                    /** @description `access_token` (path /) and `refresh_token` (path /api/auth), httpOnly, SameSite=Lax, Secure in production */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,6 +1131,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1085,6 +1179,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1106,8 +1202,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new account, signed in */
             201: {
                 headers: {
+                    /** @description `access_token` (path /) and `refresh_token` (path /api/auth), httpOnly, SameSite=Lax, Secure in production */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1116,6 +1215,15 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1162,6 +1270,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1183,6 +1293,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1191,8 +1302,17 @@ export interface operations {
                     "application/json": components["schemas"]["DetailResponse"];
                 };
             };
-            /** @description Malformed request */
+            /** @description The reset token is invalid, already used or expired (or the body is malformed) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1230,6 +1350,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1247,6 +1369,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1258,6 +1381,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,6 +1392,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1296,6 +1423,17 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1314,6 +1452,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1331,6 +1471,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,6 +1483,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1351,6 +1494,8 @@ export interface operations {
             /** @description Database unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1368,6 +1513,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1379,6 +1525,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1388,6 +1536,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1413,6 +1563,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1424,6 +1575,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1442,6 +1595,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1463,6 +1618,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1482,6 +1638,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1519,6 +1686,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1538,6 +1707,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1549,6 +1719,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1567,6 +1739,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +1770,17 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1614,6 +1799,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1637,6 +1824,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1656,6 +1844,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1702,6 +1901,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1724,6 +1925,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1735,6 +1937,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +1966,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1781,6 +1987,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1792,6 +1999,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +2028,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +2053,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1862,6 +2074,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1872,6 +2086,8 @@ export interface operations {
              * @description Requires role: admin
              *
              *     An admin cannot change their own role or disable their own account
+             *
+             *     Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header
              */
             403: {
                 headers: {
@@ -1920,6 +2136,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1937,6 +2155,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1948,6 +2167,8 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1957,6 +2178,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1997,6 +2220,17 @@ export interface operations {
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2033,6 +2267,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,6 +2290,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2073,6 +2310,17 @@ export interface operations {
             };
             /** @description Not authenticated (WWW-Authenticate: Bearer) */
             401: {
+                headers: {
+                    /** @description `Bearer`; `Bearer error="invalid_token"` when an access token was sent and refused */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2119,6 +2367,8 @@ export interface operations {
             /** @description Throttled (see Retry-After) */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
