@@ -1,4 +1,4 @@
-import { expectNoTokensInCookies, expect, test } from './fixtures';
+import { db, expectNoTokensInCookies, expect, test } from './fixtures';
 import { PASSWORD, registerOnBackend, resetLinkFor, screenshot, signIn, signUp, uniqueEmail } from './helpers';
 
 test('protected pages send visitors to sign in, and back where they were going afterwards', async ({ page }) => {
@@ -48,6 +48,55 @@ test('sign up, sign out and sign in again', async ({ page }) => {
   await signIn(page, email);
   await page.waitForURL('**/dashboard');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hi Ada, here are your tasks');
+});
+
+test('an active session is extended once a day, cookie and row together', async ({ page, context }) => {
+  const email = uniqueEmail('grace');
+  await registerOnBackend(email, PASSWORD, 'Grace');
+  await page.goto('/login');
+  await signIn(page, email);
+  await page.waitForURL('**/dashboard');
+  const DAY = 86_400_000;
+  const cookieExpiry = async () => (await context.cookies()).find((c) => c.name.endsWith('better-auth.session_token'))!.expires * 1000;
+  const rowExpiry = async () =>
+    (await db().query<{ expiresAt: Date }>(`SELECT s."expiresAt" FROM better_auth."session" s JOIN better_auth."user" u ON u."id" = s."userId" WHERE u."email" = $1`, [email.toLowerCase()])).rows[0].expiresAt.getTime();
+
+  // Signed in two days ago: the row has 5 days left, and the browser's cookie as many.
+  await db().query(`UPDATE better_auth."session" SET "expiresAt" = now() + interval '5 days' WHERE "userId" = (SELECT "id" FROM better_auth."user" WHERE "email" = $1)`, [email.toLowerCase()]);
+  const [cookie] = (await context.cookies()).filter((c) => c.name.endsWith('better-auth.session_token'));
+  await context.addCookies([{ ...cookie, expires: (Date.now() + 5 * DAY) / 1000 }]);
+
+  const renewed = page.waitForResponse((res) => new URL(res.url()).pathname === '/auth/get-session');
+  await page.goto('/dashboard');
+  await renewed;
+  await expect.poll(cookieExpiry).toBeGreaterThan(Date.now() + 6.9 * DAY);
+  expect(await rowExpiry()).toBeGreaterThan(Date.now() + 6.9 * DAY);
+
+  // Renewed: the next pages do not ask again.
+  let asked = false;
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname === '/auth/get-session') asked = true;
+  });
+  await page.goto('/settings');
+  await expect(page.getByRole('form', { name: 'Profile' })).toBeVisible();
+  expect(asked).toBe(false);
+});
+
+test('a sign-out that fails says so and leaves the user where they were', async ({ page }) => {
+  const email = uniqueEmail('hedy');
+  await registerOnBackend(email, PASSWORD, 'Hedy');
+  await page.goto('/login');
+  await signIn(page, email);
+  await page.waitForURL('**/dashboard');
+  await page.route('**/auth/sign-out', (route) => route.abort('connectionrefused'));
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Could not sign out' })).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.unroute('**/auth/sign-out');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL('**/login');
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
 });
 
 test('backend refusals are explained next to the right field', async ({ page }) => {

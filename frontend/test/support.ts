@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { createAuth, type AppAuth } from '../src/lib/auth/create-auth.ts';
+import { createAuth, type AppAuth, type AuthSettings } from '../src/lib/auth/create-auth.ts';
 import { migrateAuthSchema } from '../src/lib/auth/migrate.ts';
 
 export const BACKEND_URL = process.env.TEST_BACKEND_URL!;
@@ -22,10 +22,13 @@ export function uniqueEmail(tag: string): string {
 export async function startCountingProxy(target: string) {
   const counts = new Map<string, number>();
   let delayMs = 0;
+  let answerDelayMs = 0;
   let down = false;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    const answerDelay = answerDelayMs;
+    answerDelayMs = 0;
     if (down) {
       res.writeHead(503, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Down for the test.' }));
@@ -48,8 +51,11 @@ export async function startCountingProxy(target: string) {
       });
       const cookies = upstream.headers.getSetCookie();
       if (cookies.length) out['set-cookie'] = cookies;
+      const body = Buffer.from(await upstream.arrayBuffer());
+      // The backend has done the work; only its answer is late (or, to a client that gave up, lost).
+      if (answerDelay) await new Promise((r) => setTimeout(r, answerDelay));
       res.writeHead(upstream.status, out);
-      res.end(Buffer.from(await upstream.arrayBuffer()));
+      res.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +66,10 @@ export async function startCountingProxy(target: string) {
     reset: () => counts.clear(),
     setDelay: (ms: number) => {
       delayMs = ms;
+    },
+    /** Delays the backend's answer to the next request only (the one after is answered at once). */
+    delayNextAnswer: (ms: number) => {
+      answerDelayMs = ms;
     },
     setDown: (value: boolean) => {
       down = value;
@@ -74,7 +84,7 @@ export interface TestApp extends AppAuth {
 }
 
 /** A Better Auth instance as the app builds it, on the test database, talking to `backendUrl`. */
-export async function makeApp(backendUrl = BACKEND_URL): Promise<TestApp> {
+export async function makeApp(backendUrl = BACKEND_URL, overrides: Pick<AuthSettings, 'backendApi'> = {}): Promise<TestApp> {
   // Small pools: the PostgreSQL server is shared with other suites running at the same time.
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   const app = createAuth({
@@ -83,6 +93,7 @@ export async function makeApp(backendUrl = BACKEND_URL): Promise<TestApp> {
     secret: 'frontend-tests-better-auth-secret-0123456789',
     baseURL: APP_URL,
     backendUrl,
+    ...overrides,
     trustedProxies: [],
     production: false,
   });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { BackendUnavailableError } from '../src/lib/backend/auth-api.ts';
+import { BackendUnavailableError, createBackendAuthApi } from '../src/lib/backend/auth-api.ts';
 import { backend, call, expireAccessToken, makeApp, SCHEMA, sessionOf, sessionRows, signUp, startCountingProxy, type TestApp } from './support.ts';
 
 const REFRESH = '/api/auth/refresh';
@@ -104,6 +104,26 @@ describe('backend token helper', () => {
     expect(await app.tokens.accessToken(row.id)).toBeNull();
     expect((await sessionRows(app.pool)).some((r) => r.id === row.id)).toBe(false);
     expect((await call(app, '/get-session', { cookie })).json).toBeNull();
+  });
+
+  it('asks again at once when a refresh’s answer is lost, and keeps the session (no reuse alarm)', async () => {
+    const impatient = await makeApp(proxy.url, { backendApi: createBackendAuthApi({ baseUrl: proxy.url, refreshTimeoutMs: 300 }) });
+    try {
+      const { cookie } = await signUp(impatient);
+      const row = await sessionOf(impatient, cookie);
+      await expireAccessToken(impatient.pool, row.id);
+      proxy.reset();
+      // The backend rotates, but its answer comes after the helper has given up on it.
+      proxy.delayNextAnswer(1_000);
+      const token = await impatient.tokens.accessToken(row.id);
+      expect(proxy.count(REFRESH)).toBe(2);
+      expect((await backend('/api/auth/me', { token })).status).toBe(200);
+      // The pair kept is the live one: the next refresh works too.
+      await expireAccessToken(impatient.pool, row.id);
+      expect((await backend('/api/auth/me', { token: await impatient.tokens.accessToken(row.id) })).status).toBe(200);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('keeps the session when the backend is unreachable: an outage is not a sign-out', async () => {

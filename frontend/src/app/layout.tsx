@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SessionRenewal } from '@/components/session-renewal';
 import { SignOutButton } from '@/components/sign-out-button';
 import { buttonClass } from '@/components/ui';
+import { sessionDueForRenewal } from '@/lib/auth/create-auth';
 import { getCurrentSession } from '@/lib/server/session';
 import './globals.css';
 
@@ -18,6 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">
+        {current && sessionDueForRenewal(new Date(current.session.expiresAt)) ? <SessionRenewal /> : null}
         <a
           href="#main"
           className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:shadow"

@@ -26,7 +26,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
           {(aria) => <input {...aria} name="name" autoComplete="name" maxLength={100} defaultValue={name} className={controlClass(!!e.name)} />}
         </Field>
         <Field id="profile-email" label="Email address" error={e.email}>
-          {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required defaultValue={email} className={controlClass(!!e.email)} />}
+          {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required defaultValue={email} className={controlClass(!!e.email)} />}
         </Field>
       </div>
       <Field id="profile-current-password" label="Current password" hint="Needed only to change your email address." error={e.currentPassword}>

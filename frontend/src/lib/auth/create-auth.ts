@@ -57,6 +57,19 @@ export const DISABLED_PATHS = [
 ];
 
 const DAY = 60 * 60 * 24;
+/** The browser session's lifetime, extended (cookie and row) once a day while it is used. */
+export const SESSION_EXPIRES_IN_SECONDS = 7 * DAY;
+export const SESSION_UPDATE_AGE_SECONDS = DAY;
+
+/**
+ * Better Auth's own rule for when a session is extended. Server components cannot write cookies,
+ * so they read sessions without extending them and, when this says so, the page asks the browser
+ * to extend it (`SessionRenewal`): otherwise the row would be extended and the cookie would not,
+ * and the browser would drop it 7 days after sign-in however active the user.
+ */
+export function sessionDueForRenewal(expiresAt: Date, now = Date.now()): boolean {
+  return expiresAt.getTime() - SESSION_EXPIRES_IN_SECONDS * 1000 + SESSION_UPDATE_AGE_SECONDS * 1000 <= now;
+}
 
 /**
  * The app's own origin (plus BETTER_AUTH_TRUSTED_ORIGINS). In development, localhost and 127.0.0.1
@@ -93,8 +106,8 @@ export function buildAuthOptions(settings: AuthSettings, api: BackendAuthApi) {
     session: {
       // The backend's refresh token lives 7 days from its last rotation; a session unused for longer
       // would fail its next refresh anyway.
-      expiresIn: 7 * DAY,
-      updateAge: DAY,
+      expiresIn: SESSION_EXPIRES_IN_SECONDS,
+      updateAge: SESSION_UPDATE_AGE_SECONDS,
       additionalFields: backendSessionFields,
       cookieCache: { enabled: false },
     },

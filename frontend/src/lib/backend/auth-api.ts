@@ -75,7 +75,7 @@ export interface BackendAuthApi {
   logout(tokens: { accessToken?: string | null; refreshToken?: string | null }, client: ForwardedClient): Promise<void>;
 }
 
-export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: number; logoutTimeoutMs?: number }): BackendAuthApi {
+export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: number; refreshTimeoutMs?: number; logoutTimeoutMs?: number }): BackendAuthApi {
   const base = { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs };
 
   return {
@@ -99,8 +99,13 @@ export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: num
     },
 
     async refresh(refreshToken, client) {
-      const api = createBackendClient({ ...base, client });
-      const result = await api.POST('/api/auth/refresh', { body: { refresh_token: refreshToken } }).catch(unavailable);
+      const api = createBackendClient({ ...base, timeoutMs: options.refreshTimeoutMs ?? 4_000, client });
+      const send = () => api.POST('/api/auth/refresh', { body: { refresh_token: refreshToken } });
+      // A refresh whose answer is lost may still have rotated the token. Asked again at once, inside
+      // the backend's grace window for the parent (REFRESH_REUSE_GRACE_SECONDS, 10 s by default), it
+      // answers the same new pair; asked later, it would take the old token for a stolen one and
+      // end the session. Hence a short timeout and one immediate second try.
+      const result = await send().catch(() => send()).catch(unavailable);
       const status = result.response.status;
       if (result.data) {
         const { access_token, refresh_token, expires_in } = result.data;

@@ -10,11 +10,14 @@ import { loadConfig } from './config.ts';
 
 export type CurrentSession = NonNullable<Awaited<ReturnType<ReturnType<typeof appAuth>['auth']['api']['getSession']>>>;
 
-/** The signed-in user and session for this request (checked against the database), or null. */
+/**
+ * The signed-in user and session for this request (checked against the database), or null. Never
+ * extends the session: a server component cannot write its cookie (see `sessionDueForRenewal`).
+ */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   // headers() first: it marks the page as dynamic before anything touches the environment.
   const incoming = await headers();
-  return appAuth().auth.api.getSession({ headers: incoming });
+  return appAuth().auth.api.getSession({ headers: incoming, query: { disableRefresh: true } });
 });
 
 /** The browser's User-Agent and address, to be forwarded to the backend on the user's behalf. */

@@ -16,7 +16,7 @@ export function ForgotPasswordForm() {
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Request a password reset">
       <FormMessage errors={state.errors} id="forgot-error" />
       <Field id="email" label="Email address" error={state.errors.fields.email}>
-        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required className={controlClass(!!state.errors.fields.email)} />}
+        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!state.errors.fields.email)} />}
       </Field>
       <Button type="submit" pending={pending} className="w-full">
         Send reset link

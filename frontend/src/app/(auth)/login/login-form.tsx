@@ -42,7 +42,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-describedby={errors.form ? 'login-error' : undefined}>
       <FormMessage errors={errors} id="login-error" />
       <Field id="email" label="Email address" error={errors.fields.email}>
-        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required className={controlClass(!!errors.fields.email)} />}
+        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!errors.fields.email)} />}
       </Field>
       <Field id="password" label="Password" error={errors.fields.password}>
         {(aria) => <PasswordInput {...aria} name="password" autoComplete="current-password" required invalid={!!errors.fields.password} />}

@@ -54,7 +54,7 @@ export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
         {(aria) => <input {...aria} name="name" autoComplete="name" className={controlClass(!!errors.fields.name)} />}
       </Field>
       <Field id="email" label="Email address" error={errors.fields.email}>
-        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" required className={controlClass(!!errors.fields.email)} />}
+        {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!errors.fields.email)} />}
       </Field>
       {emailTaken && (
         <p className="-mt-3 text-sm text-slate-600">
