@@ -32,6 +32,10 @@ env.BETTER_AUTH_SECRET ??= persistentSecret('better-auth');
 // loopback proxy keeps per-person throttling and device lists meaningful in development.
 env.TRUST_PROXY ??= 'loopback';
 env.BACKEND_URL ??= `http://127.0.0.1:${env.PORT ?? 8000}`;
+// The backend runs in backend/: resolve its data paths against the repository root, where this
+// script (and .env.example) put them, so the reset mails are in ./.data/outbox.
+env.EMBEDDED_POSTGRES_DIR = resolve(root, env.EMBEDDED_POSTGRES_DIR ?? '.data/postgres');
+env.MAIL_OUTBOX_DIR = resolve(root, env.MAIL_OUTBOX_DIR ?? '.data/outbox');
 
 // The backend's build provides the embedded-PostgreSQL helper (and a first compile for watch mode).
 const build = spawnSync('npm', ['run', 'build', '-w', 'backend'], { stdio: 'inherit', env });
@@ -40,8 +44,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let embedded;
 if (!env.DATABASE_URL) {
   const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
-  console.log('DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres …');
-  embedded = await startEmbeddedPostgres({ dataDir: resolve(root, '.data/postgres') });
+  console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${env.EMBEDDED_POSTGRES_DIR} …`);
+  embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_POSTGRES_DIR });
   env.DATABASE_URL = embedded.url;
   console.log(`PostgreSQL ready at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`);
 }

@@ -320,7 +320,7 @@ process.stdout.write(
     `Created the ${n.Plurals} resource:`,
     ...Object.keys(files).map((f) => `  backend/${f}`),
     'Registered in src/app.module.ts, src/database/data-source.ts and test/openapi.e2e-spec.ts.',
-    `Next: npm run build -w backend && (cd backend && node --experimental-vm-modules ../node_modules/jest/bin/jest.js test/${n.plural})`,
+    `Next: npm test -w backend -- test/${n.plural} test/openapi && npm run generate:api -w frontend`,
     '',
   ].join('\n'),
 );

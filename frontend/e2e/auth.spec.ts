@@ -99,6 +99,29 @@ test('a sign-out that fails says so and leaves the user where they were', async 
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fdashboard$/);
 });
 
+test('a form submitted before the page is interactive never puts the password in the URL', async ({ browser }) => {
+  // Without JavaScript, as in the moment before hydration: the browser submits the form itself.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    const secret = 'a-password-that-must-not-travel-in-urls';
+    for (const [path, button] of [['/login', 'Sign in'], ['/register', 'Create account']]) {
+      await page.goto(path);
+      await page.getByLabel('Email address').fill(uniqueEmail('nojs'));
+      await page.getByLabel('Password', { exact: true }).fill(secret);
+      const sent = page.waitForRequest((req) => req.isNavigationRequest() && req.frame() === page.mainFrame() && new URL(req.url()).pathname === path);
+      await page.getByRole('button', { name: button, exact: true }).click();
+      const request = await sent;
+      expect(request.method()).toBe('POST');
+      expect(request.url()).not.toContain(secret);
+      await page.waitForLoadState();
+      expect(page.url()).not.toContain(secret);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('backend refusals are explained next to the right field', async ({ page }) => {
   const email = uniqueEmail('taken');
   await registerOnBackend(email);

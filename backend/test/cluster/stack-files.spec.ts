@@ -23,11 +23,13 @@ function filledEnv(extra: Record<string, string> = {}): Record<string, string> {
     REDIS_PASSWORD: 'fixture-redis-0123456789abcdef',
     JWT_SECRET_KEY: 'fixture-jwt-0123456789abcdefghijklmnopqrstuvwxyz',
     BETTER_AUTH_SECRET: 'fixture-ba-0123456789abcdefghijklmnopqrstuvwxyz',
+    SMTP_URL: 'smtp://fixture:fixture-smtp-password@mail.example:587',
     ...extra,
   };
 }
 
-const SECRET_VARS = ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'JWT_SECRET_KEY', 'BETTER_AUTH_SECRET'];
+// SMTP_URL too: it carries the mail server's credentials, and the backend needs it in production.
+const SECRET_VARS = ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'JWT_SECRET_KEY', 'BETTER_AUTH_SECRET', 'SMTP_URL'];
 const SECRET_KEY = /(SECRET|PASSWORD|TOKEN|_KEY$|AUTH$)/;
 
 /** Full-line comments removed (both YAML and Caddyfile use #). */

@@ -23,7 +23,7 @@ export function NewTaskForm() {
   useFocusFirstError(formRef, state.errors);
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New task">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New task">
       <FormMessage errors={state.errors} id="new-task-error" />
       <TaskFields idPrefix="new" errors={state.errors} titleRef={titleRef} />
       <div className="flex items-center justify-between gap-3">

@@ -122,7 +122,7 @@ function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
   }, [state.version, onDone]);
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Edit “${task.title}”`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Edit “${task.title}”`} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <FormMessage errors={state.errors} id={`edit-${task.id}-error`} />
       <TaskFields idPrefix={`edit-${task.id}`} errors={state.errors} defaults={task} titleRef={titleRef} />
       <div className="flex justify-end gap-2">

@@ -14,7 +14,7 @@ export function DeleteAccountForm() {
   useFocusFirstError(formRef, state.errors);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Delete account">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Delete account">
       <FormMessage errors={state.errors} id="delete-error" />
       <Field id="delete-password" label="Your password" error={e.password}>
         {(aria) => <PasswordInput {...aria} name="password" autoComplete="current-password" required invalid={!!e.password} />}

@@ -17,7 +17,7 @@ export function PasswordForm() {
   }, [state.version]);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change password">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change password">
       <FormMessage errors={state.errors} id="password-error" />
       {/* Lets password managers file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" hidden readOnly />

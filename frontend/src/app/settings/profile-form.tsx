@@ -19,7 +19,7 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
   }, [state.ok, state.version]);
   const e = state.errors.fields;
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Profile">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Profile">
       <FormMessage errors={state.errors} id="profile-error" />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="profile-name" label="Name" error={e.name}>

@@ -13,7 +13,7 @@ export function ForgotPasswordForm() {
   useFocusFirstError(formRef, state.errors);
   if (state.ok) return <Alert tone="success">{state.message}</Alert>;
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Request a password reset">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Request a password reset">
       <FormMessage errors={state.errors} id="forgot-error" />
       <Field id="email" label="Email address" error={state.errors.fields.email}>
         {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!state.errors.fields.email)} />}

@@ -39,7 +39,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-describedby={errors.form ? 'login-error' : undefined}>
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-describedby={errors.form ? 'login-error' : undefined}>
       <FormMessage errors={errors} id="login-error" />
       <Field id="email" label="Email address" error={errors.fields.email}>
         {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!errors.fields.email)} />}

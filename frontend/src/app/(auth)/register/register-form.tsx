@@ -48,7 +48,7 @@ export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-5">
       <FormMessage errors={errors} id="register-error" />
       <Field id="name" label="Name (optional)" error={errors.fields.name}>
         {(aria) => <input {...aria} name="name" autoComplete="name" className={controlClass(!!errors.fields.name)} />}

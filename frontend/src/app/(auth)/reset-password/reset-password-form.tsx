@@ -25,7 +25,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   }
   const e = state.errors.fields;
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Choose a new password">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Choose a new password">
       <FormMessage errors={state.errors} id="reset-error" />
       <input type="hidden" name="token" value={token} />
       <Field id="newPassword" label="New password" hint="At least 8 characters." error={e.newPassword}>
