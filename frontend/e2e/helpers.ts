@@ -66,8 +66,12 @@ export async function createTaskOnBackend(token: string, task: Record<string, un
 
 const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
 
-/** README screenshots, taken from the real run. */
+/**
+ * README screenshots, taken from the real run when `E2E_SCREENSHOTS=1` (otherwise every test run
+ * would rewrite the tracked images by a few bytes of rendering noise).
+ */
 export async function screenshot(page: Page, name: string) {
+  if (process.env.E2E_SCREENSHOTS !== '1') return;
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', caret: 'hide' });
 }
