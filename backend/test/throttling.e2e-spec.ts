@@ -96,6 +96,16 @@ describe('Failed logins per (account, IP) behind a trusted proxy', () => {
     expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(user.email.toLowerCase());
   });
 
+  it('takes an X-Forwarded-For entry that is not an address for none: the peer’s address is used (never a 500)', async () => {
+    const user = await t.createUser();
+    const junk = `not-an-address-${'x'.repeat(100)}`;
+    await login(junk, user.email, user.password).expect(200);
+    const [session] = await t.db.query('SELECT ip FROM sessions WHERE user_id = $1', [user.id]);
+    expect(session.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    const [event] = await t.db.query(`SELECT ip FROM auth_events WHERE user_id = $1 AND type = 'login_success'`, [user.id]);
+    expect(event.ip).toBe(session.ip);
+  });
+
   it('counts wrong passwords of an account deletion the same way (a right one ends the account)', async () => {
     const user = await t.signUp();
     const deleteMe = (password: string) => user.agent.delete('/api/users/me').set('X-Forwarded-For', '203.0.113.11').send({ password });
