@@ -331,7 +331,12 @@ async function main() {
     log(`2. login (c=${HASH_CONNECTIONS}): argon2 verify bound, backend…`);
     const spec = { kind: 'login', path: '/api/auth/login', connections: HASH_CONNECTIONS, args: () => [emailsFile, PASSWORD, '/api/auth/login'] };
     await freshBackend();
-    const [bound, api2] = await compare([B.hash, B.backend], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    const against = await againstFor();
+    const [bound, api2, other] = await compare([B.hash, B.backend, ...(against ? [against] : [])], spec, CFG.rounds, { sampleQueriesOf: 'backend' });
+    if (against) {
+      results.scenarios.loginAgainst = other;
+      await retire(against);
+    }
     results.scenarios.loginBaseline = bound;
     results.scenarios.login = api2;
     results.queries.login = api2.queries;
@@ -344,7 +349,12 @@ async function main() {
     let n = 0;
     const spec = { kind: 'register', path: '/api/auth/register', connections: HASH_CONNECTIONS, args: () => [`r${runId}x${n++}`, PASSWORD, '/api/auth/register'] };
     await freshBackend();
-    const [bound, api4] = await compare([B.hash, B.backend], spec, CFG.rounds);
+    const against = await againstFor();
+    const [bound, api4, other] = await compare([B.hash, B.backend, ...(against ? [against] : [])], spec, CFG.rounds);
+    if (against) {
+      results.scenarios.registerAgainst = other;
+      await retire(against);
+    }
     results.scenarios.registerBaseline = bound;
     results.scenarios.register = api4;
   }

@@ -57,11 +57,13 @@ function rows(r) {
   againstRow(s.listAgainst, s.list);
   add(`2. Login (c=${c.hashConnections})`, 'argon2id verify over node:http (bound)', s.loginBaseline);
   add('', '**backend**', s.login, s.loginBaseline, 'of bound');
+  againstRow(s.loginAgainst, s.login);
   add(`3. Refresh (c=${c.refreshConnections})`, 'hand-written node:http + pg', s.refreshBaseline);
   add('', '**backend**', s.refresh, s.refreshBaseline, 'of hand-written');
   againstRow(s.refreshAgainst, s.refresh);
   add(`4. Register (c=${c.hashConnections})`, 'argon2id hash over node:http (bound)', s.registerBaseline);
   add('', '**backend**', s.register, s.registerBaseline, 'of bound');
+  againstRow(s.registerAgainst, s.register);
   add('One process', '**backend** that served the argon2 load, then the task list', s.oneProcess);
   if (s.oneProcess) out[out.length - 1].ratio = 'RSS of every load at once';
   const first = r.scaling[0];
