@@ -24,7 +24,7 @@ export default async function SettingsPage() {
         <ProfileForm name={me.data.name ?? ''} email={me.data.email} />
       </Card>
       <Card id="password" title="Change password" description="Changing it signs you out on every other device.">
-        <PasswordForm />
+        <PasswordForm email={me.data.email} />
       </Card>
       <Card id="sessions" title="Signed-in devices" description="Where your account is signed in right now. Sign out any device you do not recognise.">
         <SessionList sessions={sessions.data} />

@@ -8,7 +8,7 @@ import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { changePassword } from './actions';
 
-export function PasswordForm() {
+export function PasswordForm({ email }: { email: string }) {
   const [state, onSubmit, pending] = useFormAction(changePassword, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
@@ -20,7 +20,7 @@ export function PasswordForm() {
     <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change password">
       <FormMessage errors={state.errors} id="password-error" />
       {/* Lets password managers file the new password under the right account. */}
-      <input type="text" name="username" autoComplete="username" hidden readOnly />
+      <input type="text" name="username" autoComplete="username" value={email} hidden readOnly />
       <Field id="currentPassword" label="Current password" error={e.currentPassword}>
         {(aria) => <PasswordInput {...aria} name="currentPassword" autoComplete="current-password" required invalid={!!e.currentPassword} />}
       </Field>

@@ -36,6 +36,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (authSecret.length < 32) {
     throw new Error('BETTER_AUTH_SECRET must be set to at least 32 random characters (e.g. `openssl rand -base64 32`).');
   }
+  // Cookies are Secure and browser origins are checked against it: a localhost default in production
+  // would refuse every sign-in, far from the cause.
+  if (production && !env.BETTER_AUTH_URL) {
+    throw new Error('BETTER_AUTH_URL must be set in production: the public URL of this app (e.g. https://app.example.com).');
+  }
   return {
     backendUrl: (env.BACKEND_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, ''),
     authSecret,

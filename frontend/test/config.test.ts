@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../src/lib/server/config.ts';
+
+describe('server config', () => {
+  const base = { DATABASE_URL: 'postgres://db/app', BETTER_AUTH_SECRET: 's'.repeat(32) };
+
+  it('needs the public URL in production, and says which variable', () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/BETTER_AUTH_URL must be set in production/);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', BETTER_AUTH_URL: 'https://app.example.com/' }).authUrl).toBe('https://app.example.com');
+  });
+
+  it('defaults the public URL to localhost in development', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).authUrl).toBe('http://localhost:3000');
+  });
+
+  it('refuses a short secret in production, with no development fallback', () => {
+    expect(() => loadConfig({ DATABASE_URL: base.DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_URL: 'https://app.example.com' })).toThrow(/BETTER_AUTH_SECRET/);
+  });
+});
