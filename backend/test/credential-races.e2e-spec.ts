@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { AuthService } from '../src/auth/auth.service.js';
 import { PasswordService } from '../src/auth/password.service.js';
 import { createTestApp, uniqueEmail, type SignedInUser, type TestApp } from './kit/index.js';
 
@@ -32,14 +33,36 @@ describe('Changes committed while a password check is in flight', () => {
 
   const login = (email: string, password: string) => t.http().post('/api/auth/login').send({ email, password });
 
-  it('an email change does not write back the demotion and the disable an admin made meanwhile', async () => {
+  /** A password-reset link's token, as the owner finds it in their mailbox. */
+  async function resetTokenFor(email: string): Promise<string> {
+    await t.app.get(AuthService).sendResetLink(email, { ip: null, userAgent: null });
+    return /token=([\w-]+)/.exec((await t.waitForMail(email)).text)![1];
+  }
+  const resetPassword = (token: string, newPassword: string) => t.http().post('/api/auth/reset-password').send({ token, newPassword }).expect(200);
+
+  it('an email change neither lands nor writes back the demotion and the disable an admin made meanwhile', async () => {
     const victim = await t.asAdmin();
     duringNextPasswordCheck(() => admin.agent.patch(`/api/users/${victim.id}`).send({ role: 'user', isActive: false }).expect(200));
-    const res = await victim.agent.patch('/api/users/me').send({ email: uniqueEmail('moved'), currentPassword: victim.password });
-    expect(res.body.role).not.toBe('admin');
-    const [row] = await t.db.query('SELECT role, is_active FROM users WHERE id = $1', [victim.id]);
-    expect(row).toEqual({ role: 'user', is_active: false });
+    const res = await victim.agent.patch('/api/users/me').send({ email: uniqueEmail('moved'), currentPassword: victim.password }).expect(401);
+    expect(res.body.detail).toBe('This account has been disabled.');
+    const [row] = await t.db.query('SELECT email, role, is_active FROM users WHERE id = $1', [victim.id]);
+    expect(row).toEqual({ email: victim.email.toLowerCase(), role: 'user', is_active: false });
     await login(victim.email, victim.password).expect(401);
+  });
+
+  it('a password change or an account deletion does not land once an admin disabled the account meanwhile', async () => {
+    for (const attempt of [
+      (user: SignedInUser) => user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'a new password 123' }),
+      (user: SignedInUser) => user.agent.delete('/api/users/me').send({ password: user.password }),
+    ]) {
+      const user = await t.signUp();
+      duringNextPasswordCheck(() => admin.agent.patch(`/api/users/${user.id}`).send({ isActive: false }).expect(200));
+      await attempt(user).expect(401);
+      const [row] = await t.db.query('SELECT is_active FROM users WHERE id = $1', [user.id]);
+      expect(row).toEqual({ is_active: false });
+      await admin.agent.patch(`/api/users/${user.id}`).send({ isActive: true }).expect(200);
+      await login(user.email, user.password).expect(200); // the old password, unchanged
+    }
   });
 
   it('an email change made with the old password fails once the owner has changed it meanwhile', async () => {
@@ -71,15 +94,51 @@ describe('Changes committed while a password check is in flight', () => {
 
   it('a sign-in with the old password opens no session once the password was reset meanwhile', async () => {
     const owner = await t.signUp();
-    const ownerSession = await t.signIn(owner);
-    duringNextPasswordCheck(() =>
-      ownerSession.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the owner’s new password' }).expect(200),
-    );
+    const token = await resetTokenFor(owner.email);
+    duringNextPasswordCheck(() => resetPassword(token, 'the owner’s new password'));
     const res = await login(owner.email, owner.password).expect(401);
     expect(res.headers['set-cookie']).toBeUndefined();
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [owner.id]);
-    expect(n).toBe(1); // the owner's own, which changed the password
+    expect(n).toBe(0); // the reset ended the one from sign-up, and this one never opened
     await login(owner.email, 'the owner’s new password').expect(200);
+  });
+
+  it('a password change made with the old password fails once the password was reset meanwhile', async () => {
+    const owner = await t.signUp();
+    const attacker = await t.signIn(owner);
+    const token = await resetTokenFor(owner.email);
+    duringNextPasswordCheck(() => resetPassword(token, 'the owner’s new password'));
+    await attacker.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the attacker’s password' }).expect(401);
+    await login(owner.email, 'the owner’s new password').expect(200);
+  });
+
+  it('a reset and a password change of one account at once queue on the account’s row instead of deadlocking', async () => {
+    const owner = await t.signUp();
+    const token = await resetTokenFor(owner.email);
+    // A password change's transaction, statement by statement: the account's row first, then its links.
+    const change = t.db.createQueryRunner();
+    await change.connect();
+    try {
+      await change.startTransaction();
+      await change.query(`UPDATE users SET password_hash = password_hash WHERE id = $1`, [owner.id]);
+      const reset = t.http().post('/api/auth/reset-password').send({ token, newPassword: 'the owner’s new password' }).then((res) => res.status);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the reset is now waiting for the row
+      await change.query(`UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [owner.id]);
+      await change.commitTransaction();
+      // The change spent the link first: the reset then finds it used (400), and nothing failed.
+      expect(await reset).toBe(400);
+    } finally {
+      await change.release();
+    }
+  });
+
+  it('two sign-ins that both rehash a password made at an older cost both succeed', async () => {
+    const user = await t.createUser();
+    const argon2 = await import('argon2');
+    const old = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 19456, timeCost: 3, parallelism: 1 });
+    await t.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, old]);
+    const [first, second] = await Promise.all([login(user.email, user.password), login(user.email, user.password)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
   });
 
   it('an account deletion with the old password deletes nothing once the owner has changed it meanwhile', async () => {

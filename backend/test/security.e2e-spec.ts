@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { REDACTED_PATHS } from '../src/app.module.js';
+import { APP_CONFIG, type AppConfig } from '../src/config/config.js';
 import { createTestApp, uniqueEmail, type SignedInUser, type TestApp } from './kit/index.js';
 
 describe('HTTP security', () => {
@@ -166,15 +167,17 @@ describe('HTTP security', () => {
       await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
     });
 
-    it('lets the API’s own pages act (Swagger UI’s Authorize), whatever CORS_ORIGINS says', async () => {
+    it('lets Swagger UI act from the API’s own origin in development, but never trusts the Host a request names', async () => {
       const user = await t.createUser();
       const form = { username: user.email, password: user.password, grant_type: 'password' };
-      await t.http().post('/api/auth/login').type('form').set('Origin', 'http://api.example:8123').set('Sec-Fetch-Site', 'same-origin').send(form).expect(200);
-      // A browser without Sec-Fetch-Site: the Origin is the API's own.
-      await t.http().post('/api/auth/login').type('form').set('Host', 'api.example:8123').set('Origin', 'http://api.example:8123').send(form).expect(200);
-      // Another port or host is another origin.
-      await t.http().post('/api/auth/login').type('form').set('Host', 'api.example:8123').set('Origin', 'http://api.example:9999').send(form).expect(403);
-      await t.http().post('/api/auth/login').type('form').set('Origin', 'http://api.example:8123').set('Sec-Fetch-Site', 'same-site').send(form).expect(403);
+      const port = t.app.get<AppConfig>(APP_CONFIG).port;
+      for (const own of [`http://localhost:${port}`, `http://127.0.0.1:${port}`]) {
+        await t.http().post('/api/auth/login').type('form').set('Origin', own).set('Sec-Fetch-Site', 'same-origin').send(form).expect(200);
+      }
+      // DNS rebinding: the attacker's name now points at the API, and the browser calls that same-origin.
+      const rebound = 'http://attacker.example:8123';
+      await t.http().post('/api/auth/login').type('form').set('Host', 'attacker.example:8123').set('Origin', rebound).set('Sec-Fetch-Site', 'same-origin').send(form).expect(403);
+      await t.http().post('/api/auth/login').type('form').set('Host', 'attacker.example:8123').set('Origin', rebound).send(form).expect(403);
     });
   });
 

@@ -80,6 +80,11 @@ export class AuthService {
       // The cost parameters changed since this hash was made; the plaintext is at hand only now.
       const rehashed = await this.passwords.hash(password);
       if (await this.users.replacePasswordHash(user.id, user.passwordHash, rehashed)) user.passwordHash = rehashed;
+      else {
+        // Another sign-in rehashed it first (or the password changed): check against what is there now.
+        const now = await this.users.findByEmail(email);
+        if (now && now.id === user.id && (await this.passwords.verify(now.passwordHash, password))) user.passwordHash = now.passwordHash;
+      }
     }
     await this.attempts.reset(email, ip);
     // Opens the session only if the password just verified is still the account's (and it is still
@@ -185,13 +190,20 @@ export class AuthService {
     const now = this.clock.now();
     // Hashed before the row lock is taken (and for invalid tokens too, which keeps timing uniform).
     const passwordHash = await this.passwords.hash(newPassword);
+    const tokenHash = TokenService.hash(token);
     const userId = await this.dataSource.transaction(async (em) => {
-      const [row] = (await em.query(
-        `SELECT t.id, t.user_id, t.expires_at, t.used_at, u.is_active FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.token_hash = $1 FOR UPDATE OF t`,
-        [TokenService.hash(token)],
-      )) as { id: string; user_id: string; expires_at: Date; used_at: Date | null; is_active: boolean }[];
-      if (!row || row.used_at !== null || row.expires_at <= now || !row.is_active) return undefined;
+      const [owner] = (await em.query(`SELECT user_id FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as { user_id: string }[];
+      if (!owner) return undefined;
+      // The account's row first, then its links: the order of every other path that changes an
+      // account (change-password, a new email, a disable, a deletion, a new link), so none of them
+      // can deadlock with this one. The link is read again under both locks.
+      const [account] = (await em.query(`SELECT is_active FROM users WHERE id = $1 FOR NO KEY UPDATE`, [owner.user_id])) as { is_active: boolean }[];
+      const [row] = (await em.query(`SELECT user_id, expires_at, used_at FROM password_reset_tokens WHERE token_hash = $1 FOR UPDATE`, [tokenHash])) as {
+        user_id: string;
+        expires_at: Date;
+        used_at: Date | null;
+      }[];
+      if (!account?.is_active || !row || row.user_id !== owner.user_id || row.used_at !== null || row.expires_at <= now) return undefined;
       await spendResetTokens(em, row.user_id, now);
       await this.users.setPasswordHash(row.user_id, passwordHash, em);
       const revoked = await this.sessions.revokeAllForUser(row.user_id, 'password_reset', { manager: em });

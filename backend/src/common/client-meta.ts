@@ -10,7 +10,8 @@ import type { ClientMeta } from '../audit/audit.service.js';
  */
 export function clientIp(request: FastifyRequest): string | null {
   const ip = request.ip;
-  if (ip && isIP(ip)) return ip;
+  // isIP() also accepts IPv6 zone ids ("fe80::1%eth0") of any length; no client has one.
+  if (ip && isIP(ip) && !ip.includes('%')) return ip;
   return request.socket?.remoteAddress ?? null;
 }
 

@@ -107,6 +107,8 @@ export class UsersService {
         const repo = em.getRepository(User);
         const user = await repo.findOne({ where: { id: caller.id }, lock: { mode: 'for_no_key_update' } });
         if (!user) throw notFound('User not found.');
+        // Disabled meanwhile (its sessions are revoked): an email change in flight must not land.
+        if (!user.isActive) throw unauthorized('This account has been disabled.');
         const emailChanged = dto.email !== undefined && dto.email !== user.email;
         if (emailChanged && user.passwordHash !== verifiedHash) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
         if (dto.name !== undefined) user.name = dto.name;
@@ -129,25 +131,26 @@ export class UsersService {
   }
 
   /**
-   * Sets a new hash only while the account still has the one the caller verified: a reset or another
-   * change that committed during the ~50 ms of argon2 wins, and this one reports false.
+   * Sets a new hash only while the account is active and still has the one the caller verified: a
+   * reset, a disable or another change that committed during the ~50 ms of argon2 wins, and this one
+   * reports false.
    */
   async replacePasswordHash(userId: string, verifiedHash: string, passwordHash: string, manager?: EntityManager): Promise<boolean> {
-    const result = await (manager ? manager.getRepository(User) : this.users).update({ id: userId, passwordHash: verifiedHash }, { passwordHash });
+    const result = await (manager ? manager.getRepository(User) : this.users).update({ id: userId, passwordHash: verifiedHash, isActive: true }, { passwordHash });
     return result.affected === 1;
   }
 
   /**
    * Deletes the caller's account after checking the password (counted like a sign-in guess, since a
    * right one ends the account); tasks and sessions go with it (FK cascade). Only while that password
-   * is still the account's: a reset committed during the check wins.
+   * is still the account's and it is active: a reset or a disable committed during the check wins.
    */
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
     const user = await this.get(caller.id);
     const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
     if (!ok) throw unauthorized('Incorrect password.');
     await this.dataSource.transaction(async (em) => {
-      const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash });
+      const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
       if (affected !== 1) throw unauthorized('Incorrect password.');
       await this.audit.record('account_deleted', { userId: user.id, sessionId: caller.sessionId, meta }, em);
     });
@@ -179,7 +182,8 @@ export class UsersService {
         .createQueryBuilder('u')
         .where('u.id IN (:...ids)', { ids: [id, admin.id] })
         .orderBy('u.id')
-        .setLock('pessimistic_write')
+        // NO KEY: inserts that only reference these rows (tasks, sessions' foreign keys) need not wait.
+        .setLock('for_no_key_update')
         .getMany();
       const caller = locked.find((row) => row.id === admin.id);
       if (!caller || caller.role !== 'admin' || !caller.isActive) throw forbidden('This action requires the admin role.');

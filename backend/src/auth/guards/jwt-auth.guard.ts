@@ -37,6 +37,12 @@ export class JwtAuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
   ) {
     this.allowedOrigins = new Set(config.corsOrigins);
+    // Swagger UI acts from the API's own origin. In development that is these two, whatever
+    // CORS_ORIGINS says; elsewhere list it there (behind the stack's proxy it is PUBLIC_URL, already
+    // listed). Never "whatever Host the request names": under DNS rebinding that is the attacker's.
+    if (config.environment !== 'production') {
+      for (const host of ['localhost', '127.0.0.1']) this.allowedOrigins.add(`http://${host}:${config.port}`);
+    }
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,16 +67,12 @@ export class JwtAuthGuard implements CanActivate {
    * refresh answer with session cookies (login CSRF). So every unsafe request without a bearer
    * header is checked — other schemes too: a browser attaches cached Basic credentials (a staging
    * site behind a password) by itself. Requests with neither Origin nor Sec-Fetch-Site come from
-   * non-browser clients (the Next.js server among them) and pass, and so do the API's own pages
-   * (Swagger UI's Authorize and Try it out, wherever the API is served): Sec-Fetch-Site and Origin
-   * are set by the browser, never by the page.
+   * non-browser clients (the Next.js server among them) and pass.
    */
   private assertNotCrossSite(request: FastifyRequest): void {
     if (!UNSAFE_METHODS.has(request.method) || sendsBearerHeader(request)) return;
     const origin = request.headers.origin;
-    const site = request.headers['sec-fetch-site'];
-    if (site === 'same-origin' || (site === undefined && origin === `${request.protocol}://${request.host}`)) return;
-    if (site === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
+    if (request.headers['sec-fetch-site'] === 'cross-site' || (origin !== undefined && !this.allowedOrigins.has(origin))) {
       throw forbidden('Cross-site request refused: a page on this origin may not act on this API through a browser.');
     }
   }
