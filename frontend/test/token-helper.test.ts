@@ -118,7 +118,10 @@ describe('backend token helper', () => {
       const token = await impatient.tokens.accessToken(row.id);
       expect(proxy.count(REFRESH)).toBe(2);
       expect((await backend('/api/auth/me', { token })).status).toBe(200);
-      // The pair kept is the live one: the next refresh works too.
+      // The pair kept is the new one (the first attempt's), not the presented parent, which the
+      // backend's grace window would still accept for a few seconds.
+      expect((await sessionOf(impatient, cookie)).backendRefreshToken).not.toBe(row.backendRefreshToken);
+      // …and it is live: the next refresh works too.
       await expireAccessToken(impatient.pool, row.id);
       expect((await backend('/api/auth/me', { token: await impatient.tokens.accessToken(row.id) })).status).toBe(200);
     } finally {

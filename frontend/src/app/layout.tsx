@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { SessionRenewal } from '@/components/session-renewal';
 import { SignOutButton } from '@/components/sign-out-button';
 import { buttonClass } from '@/components/ui';
-import { sessionDueForRenewal } from '@/lib/auth/create-auth';
+import { cookies } from 'next/headers';
+import { sessionRenewalDueAt } from '@/lib/auth/create-auth';
 import { getCurrentSession } from '@/lib/server/session';
 import './globals.css';
 
@@ -17,10 +18,12 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1, them
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const current = await getCurrentSession();
+  // A session signed in without "remember me" lasts a day and is never extended: nothing to renew.
+  const remembered = !(await cookies()).getAll().some((cookie) => cookie.name.endsWith('better-auth.dont_remember'));
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">
-        {current && sessionDueForRenewal(new Date(current.session.expiresAt)) ? <SessionRenewal /> : null}
+        {current && remembered ? <SessionRenewal renewAt={sessionRenewalDueAt(new Date(current.session.expiresAt))} /> : null}
         <a
           href="#main"
           className="sr-only focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:shadow"

@@ -62,13 +62,14 @@ export const SESSION_EXPIRES_IN_SECONDS = 7 * DAY;
 export const SESSION_UPDATE_AGE_SECONDS = DAY;
 
 /**
- * Better Auth's own rule for when a session is extended. Server components cannot write cookies,
- * so they read sessions without extending them and, when this says so, the page asks the browser
- * to extend it (`SessionRenewal`): otherwise the row would be extended and the cookie would not,
- * and the browser would drop it 7 days after sign-in however active the user.
+ * When Better Auth extends a session (its own rule: a day after it was last extended). Server
+ * components cannot write cookies, so they read sessions without extending them, and the page asks
+ * the browser to extend it from this moment on (`SessionRenewal`): otherwise the row would be
+ * extended and the cookie would not, and the browser would drop it 7 days after sign-in however
+ * active the user.
  */
-export function sessionDueForRenewal(expiresAt: Date, now = Date.now()): boolean {
-  return expiresAt.getTime() - SESSION_EXPIRES_IN_SECONDS * 1000 + SESSION_UPDATE_AGE_SECONDS * 1000 <= now;
+export function sessionRenewalDueAt(expiresAt: Date): number {
+  return expiresAt.getTime() - SESSION_EXPIRES_IN_SECONDS * 1000 + SESSION_UPDATE_AGE_SECONDS * 1000;
 }
 
 /**

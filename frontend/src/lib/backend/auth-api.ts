@@ -99,13 +99,16 @@ export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: num
     },
 
     async refresh(refreshToken, client) {
-      const api = createBackendClient({ ...base, timeoutMs: options.refreshTimeoutMs ?? 4_000, client });
-      const send = () => api.POST('/api/auth/refresh', { body: { refresh_token: refreshToken } });
+      const send = (timeoutMs: number | undefined) =>
+        createBackendClient({ ...base, timeoutMs, client }).POST('/api/auth/refresh', { body: { refresh_token: refreshToken } });
       // A refresh whose answer is lost may still have rotated the token. Asked again at once, inside
       // the backend's grace window for the parent (REFRESH_REUSE_GRACE_SECONDS, 10 s by default), it
       // answers the same new pair; asked later, it would take the old token for a stolen one and
-      // end the session. Hence a short timeout and one immediate second try.
-      const result = await send().catch(() => send()).catch(unavailable);
+      // end the session. Hence a short first wait and one immediate second try, which waits as long
+      // as any call (a backend slow enough to miss both would have lost the pair either way).
+      const result = await send(options.refreshTimeoutMs ?? 4_000)
+        .catch(() => send(options.timeoutMs))
+        .catch(unavailable);
       const status = result.response.status;
       if (result.data) {
         const { access_token, refresh_token, expires_in } = result.data;
