@@ -40,6 +40,17 @@ describe('Changes committed while a password check is in flight', () => {
   }
   const resetPassword = (token: string, newPassword: string) => t.http().post('/api/auth/reset-password').send({ token, newPassword }).expect(200);
 
+  const OWNERS_NEW_PASSWORD = 'the owner’s new password';
+
+  /** An account signed in twice, by its owner and by someone who knows the old password; the owner changes it during the next check. */
+  async function ownerChangesPasswordDuringNextCheck() {
+    const owner = await t.signUp();
+    const attacker = await t.signIn(owner);
+    const ownerSession = await t.signIn(owner);
+    duringNextPasswordCheck(() => ownerSession.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: OWNERS_NEW_PASSWORD }).expect(200));
+    return { owner, attacker };
+  }
+
   it('an email change neither lands nor writes back the demotion and the disable an admin made meanwhile', async () => {
     const victim = await t.asAdmin();
     duringNextPasswordCheck(() => admin.agent.patch(`/api/users/${victim.id}`).send({ role: 'user', isActive: false }).expect(200));
@@ -66,50 +77,40 @@ describe('Changes committed while a password check is in flight', () => {
   });
 
   it('an email change made with the old password fails once the owner has changed it meanwhile', async () => {
-    const owner = await t.signUp();
-    const attacker = await t.signIn(owner);
-    const ownerSession = await t.signIn(owner);
-    duringNextPasswordCheck(() =>
-      ownerSession.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the owner’s new password' }).expect(200),
-    );
+    const { owner, attacker } = await ownerChangesPasswordDuringNextCheck();
     const stolen = uniqueEmail('attacker');
     await attacker.agent.patch('/api/users/me').send({ email: stolen, currentPassword: owner.password }).expect(401);
     const [row] = await t.db.query('SELECT email FROM users WHERE id = $1', [owner.id]);
     expect(row.email).toBe(owner.email.toLowerCase());
-    await login(owner.email, 'the owner’s new password').expect(200);
+    await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
     await login(owner.email, owner.password).expect(401);
   });
 
   it('a password change made with the old password fails once the owner has changed it meanwhile', async () => {
-    const owner = await t.signUp();
-    const attacker = await t.signIn(owner);
-    const ownerSession = await t.signIn(owner);
-    duringNextPasswordCheck(() =>
-      ownerSession.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the owner’s new password' }).expect(200),
-    );
+    const { owner, attacker } = await ownerChangesPasswordDuringNextCheck();
     await attacker.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the attacker’s password' }).expect(401);
     await login(owner.email, 'the attacker’s password').expect(401);
-    await login(owner.email, 'the owner’s new password').expect(200);
+    await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
   });
 
   it('a sign-in with the old password opens no session once the password was reset meanwhile', async () => {
     const owner = await t.signUp();
     const token = await resetTokenFor(owner.email);
-    duringNextPasswordCheck(() => resetPassword(token, 'the owner’s new password'));
+    duringNextPasswordCheck(() => resetPassword(token, OWNERS_NEW_PASSWORD));
     const res = await login(owner.email, owner.password).expect(401);
     expect(res.headers['set-cookie']).toBeUndefined();
     const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [owner.id]);
     expect(n).toBe(0); // the reset ended the one from sign-up, and this one never opened
-    await login(owner.email, 'the owner’s new password').expect(200);
+    await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
   });
 
   it('a password change made with the old password fails once the password was reset meanwhile', async () => {
     const owner = await t.signUp();
     const attacker = await t.signIn(owner);
     const token = await resetTokenFor(owner.email);
-    duringNextPasswordCheck(() => resetPassword(token, 'the owner’s new password'));
+    duringNextPasswordCheck(() => resetPassword(token, OWNERS_NEW_PASSWORD));
     await attacker.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the attacker’s password' }).expect(401);
-    await login(owner.email, 'the owner’s new password').expect(200);
+    await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
   });
 
   it('a reset and a password change of one account at once queue on the account’s row instead of deadlocking', async () => {
@@ -121,7 +122,7 @@ describe('Changes committed while a password check is in flight', () => {
     try {
       await change.startTransaction();
       await change.query(`UPDATE users SET password_hash = password_hash WHERE id = $1`, [owner.id]);
-      const reset = t.http().post('/api/auth/reset-password').send({ token, newPassword: 'the owner’s new password' }).then((res) => res.status);
+      const reset = t.http().post('/api/auth/reset-password').send({ token, newPassword: OWNERS_NEW_PASSWORD }).then((res) => res.status);
       await new Promise((resolve) => setTimeout(resolve, 300)); // the reset is now waiting for the row
       await change.query(`UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [owner.id]);
       await change.commitTransaction();
@@ -142,13 +143,8 @@ describe('Changes committed while a password check is in flight', () => {
   });
 
   it('an account deletion with the old password deletes nothing once the owner has changed it meanwhile', async () => {
-    const owner = await t.signUp();
-    const attacker = await t.signIn(owner);
-    const ownerSession = await t.signIn(owner);
-    duringNextPasswordCheck(() =>
-      ownerSession.agent.post('/api/auth/change-password').send({ currentPassword: owner.password, newPassword: 'the owner’s new password' }).expect(200),
-    );
+    const { owner, attacker } = await ownerChangesPasswordDuringNextCheck();
     await attacker.agent.delete('/api/users/me').send({ password: owner.password }).expect(401);
-    await login(owner.email, 'the owner’s new password').expect(200);
+    await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
   });
 });
