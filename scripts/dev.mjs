@@ -45,7 +45,14 @@ let embedded;
 if (!env.DATABASE_URL) {
   const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
   console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${env.EMBEDDED_POSTGRES_DIR} …`);
-  embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_POSTGRES_DIR });
+  try {
+    embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_POSTGRES_DIR });
+  } catch (error) {
+    // Its messages say what to do (a directory the postgres user cannot enter, a port in use):
+    // a stack trace under them would only bury that.
+    console.error(`Could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
   env.DATABASE_URL = embedded.url;
   console.log(`PostgreSQL ready at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`);
 }
