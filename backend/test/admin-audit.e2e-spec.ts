@@ -202,10 +202,8 @@ describe('Admin audit trail and bootstrap', () => {
     });
   });
 
-  // These start more app instances in this process. @nestjs/passport registers the JWT strategy in
-  // passport's process-wide registry, so the newest instance's strategy (its secret, its database
-  // pool) then authenticates bearer requests for every instance: after another instance has started,
-  // only the newest one is used for authenticated requests, and `t` only for logins and SQL.
+  // These start more app instances in this process, each with its own secret and database pool
+  // (authentication is a plain guard, not a passport strategy in a process-wide registry).
   describe('ADMIN_EMAIL / ADMIN_PASSWORD bootstrap', () => {
     it('creates an admin on start who can sign in and list users', async () => {
       const res = await t.http().post('/api/auth/login').send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }).expect(200);

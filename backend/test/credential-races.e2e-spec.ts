@@ -123,7 +123,7 @@ describe('Changes committed while a password check is in flight', () => {
       await change.startTransaction();
       await change.query(`UPDATE users SET password_hash = password_hash WHERE id = $1`, [owner.id]);
       const reset = t.http().post('/api/auth/reset-password').send({ token, newPassword: OWNERS_NEW_PASSWORD }).then((res) => res.status);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the reset is now waiting for the row
+      await t.untilALockIsAwaited(); // the reset is now waiting for the account's row
       await change.query(`UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [owner.id]);
       await change.commitTransaction();
       // The change spent the link first: the reset then finds it used (400), and nothing failed.

@@ -48,7 +48,8 @@ describe('npm run generate:resource', () => {
   });
 
   it('refuses names that are taken, exist already or are not kebab-case', () => {
-    expect(run(['scripts/generate-resource.mjs', 'task', '--plural', 'tasks']).status).toBe(1);
+    const taken = run(['scripts/generate-resource.mjs', 'task', '--plural', 'tasks']);
+    expect({ status: taken.status, stderr: taken.stderr }).toEqual({ status: 1, stderr: expect.stringMatching(/"tasks" is already taken by the application/) });
     expect(run(['scripts/generate-resource.mjs', 'project']).stderr).toMatch(/already exists/);
     expect(run(['scripts/generate-resource.mjs', 'Bad_Name']).stderr).toMatch(/kebab-case/);
   });

@@ -129,6 +129,10 @@ describe('HTTP security', () => {
     it('are refused when Sec-Fetch-Site is cross-site, even without Origin', async () => {
       await user.cookieAgent.post('/api/tasks').set('Sec-Fetch-Site', 'cross-site').send({ title: 'csrf' }).expect(403);
       await user.cookieAgent.post('/api/auth/logout').set('Sec-Fetch-Site', 'cross-site').expect(403);
+      // Neither landed: no task, and the session still works.
+      const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM tasks WHERE title = 'csrf'`);
+      expect(count).toBe(0);
+      await user.cookieAgent.get('/api/auth/me').expect(200);
     });
 
     it('pass from an allowed origin, from non-browser clients, and with a bearer token', async () => {

@@ -109,7 +109,8 @@ describe('Sessions and account security', () => {
       const mail = await t.waitForMail(user.email);
       expect(mail.subject).toBe('Reset your password');
       expect(mail.text).toMatch(/http:\/\/localhost:3000\/reset-password\?token=[\w-]+/);
-      await new Promise((r) => setTimeout(r, 200));
+      // The endpoint answers before the mail is decided; the decision itself, awaited: no mail.
+      await t.app.get(AuthService).sendResetLink('nobody-here@example.com', { ip: null, userAgent: null });
       expect(t.outbox.find((m) => m.to === 'nobody-here@example.com')).toBeUndefined();
     });
 
@@ -138,10 +139,12 @@ describe('Sessions and account security', () => {
       expect(again.body.detail).toBe('This password reset link is invalid or has expired.');
     });
 
-    it('refuses an expired token (after one hour) and an unknown one with the same 400', async () => {
-      const user = await t.signUp();
-      const token = await resetToken(user.email);
-      t.clock.advanceSeconds(3601);
+    it('accepts a token for one hour, then refuses it with the same 400 as an unknown one', async () => {
+      const [early, user] = [await t.signUp(), await t.signUp()];
+      const [earlyToken, token] = [await resetToken(early.email), await resetToken(user.email)];
+      t.clock.advanceSeconds(3599);
+      await t.http().post('/api/auth/reset-password').send({ token: earlyToken, newPassword: 'fresh password 2' }).expect(200);
+      t.clock.advanceSeconds(2);
       const expired = await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 2' }).expect(400);
       const unknown = await t.http().post('/api/auth/reset-password').send({ token: 'made-up-token', newPassword: 'fresh password 2' }).expect(400);
       expect(expired.body).toEqual(unknown.body);
@@ -201,8 +204,14 @@ describe('Sessions and account security', () => {
       await t.http().post('/api/auth/reset-password').send({ token: used, newPassword: 'fresh password 4' }).expect(200);
       t.clock.advanceSeconds(301);
       await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
-      const rows = await t.db.query(`SELECT used_at FROM password_reset_tokens WHERE user_id = $1`, [user.id]);
-      expect(rows).toEqual([{ used_at: null }]);
+      const rows = await t.db.query(`SELECT id, used_at FROM password_reset_tokens WHERE user_id = $1`, [user.id]);
+      expect(rows).toEqual([{ id: expect.any(String), used_at: null }]);
+      // That one expires unused; the next link replaces it.
+      t.clock.advanceSeconds(3601);
+      await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
+      const after = await t.db.query(`SELECT id, used_at FROM password_reset_tokens WHERE user_id = $1`, [user.id]);
+      expect(after).toEqual([{ id: expect.any(String), used_at: null }]);
+      expect(after[0].id).not.toBe(rows[0].id);
     });
 
     it('validates the new password (422) without spending the token', async () => {

@@ -309,8 +309,16 @@ describe('Users API', () => {
       });
 
       it('q treats % and _ literally', async () => {
-        const res = await admin.agent.get('/api/users').query({ q: '%' }).expect(200);
-        expect(res.body.total).toBe(0);
+        // As patterns, "%" and "_" would match every user; no email or name here holds either.
+        for (const q of ['%', '_', `${marker}%one`, `${marker}_one`]) {
+          expect({ q, total: (await admin.agent.get('/api/users').query({ q }).expect(200)).body.total }).toEqual({ q, total: 0 });
+        }
+        // "_" as a pattern would match any one character: only the email that has one matches.
+        const other = `us${randomBytes(4).toString('hex')}`;
+        const underscored = await t.createUser({ email: `${other}_under@example.com` });
+        await t.createUser({ email: `${other}xunder@example.com` });
+        const res = await admin.agent.get('/api/users').query({ q: `${other}_` }).expect(200);
+        expect(res.body.users.map((u: { id: string }) => u.id)).toEqual([underscored.id]);
       });
 
       it('pages with limit and offset', async () => {

@@ -79,6 +79,7 @@ test('an active session is extended once a day, cookie and row together', async 
   });
   await page.goto('/settings');
   await expect(page.getByRole('form', { name: 'Profile' })).toBeVisible();
+  await page.waitForLoadState('networkidle'); // hydrated, and any renewal request it would make is made
   expect(asked).toBe(false);
 });
 

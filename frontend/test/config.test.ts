@@ -13,7 +13,10 @@ describe('server config', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'development' }).authUrl).toBe('http://localhost:3000');
   });
 
-  it('refuses a short secret in production, with no development fallback', () => {
-    expect(() => loadConfig({ DATABASE_URL: base.DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_URL: 'https://app.example.com' })).toThrow(/BETTER_AUTH_SECRET/);
+  it('refuses a short or missing secret in production, with no development fallback', () => {
+    const production = { DATABASE_URL: base.DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_URL: 'https://app.example.com' };
+    expect(() => loadConfig({ ...production, BETTER_AUTH_SECRET: 's'.repeat(31) })).toThrow(/BETTER_AUTH_SECRET/);
+    expect(() => loadConfig(production)).toThrow(/BETTER_AUTH_SECRET/);
+    expect(loadConfig({ ...production, BETTER_AUTH_SECRET: 's'.repeat(32) }).authSecret).toHaveLength(32);
   });
 });

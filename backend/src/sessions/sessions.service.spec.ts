@@ -73,7 +73,7 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
       await reset.query(`UPDATE users SET password_hash = 'reset' WHERE id = $1`, [user.id]);
       let settled = false;
       const signIn = sessions.create(account, meta).finally(() => (settled = true));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await t.untilALockIsAwaited();
       expect(settled).toBe(false); // held by the reset's row lock
       await reset.commitTransaction();
       expect(await signIn).toBeNull();
@@ -85,6 +85,7 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
 
   it('rotate() spends the live token, links the child to it and updates last use', async () => {
     const { issued } = await newSession();
+    const [before] = await t.db.query('SELECT last_used_at FROM sessions WHERE id = $1', [issued.sessionId]);
     t.clock.advanceSeconds(60);
     const { tokens } = await sessions.rotate(issued.refreshToken, { ip: '192.0.2.2', userAgent: 'other' });
     const rows = await t.db.query('SELECT id, parent_id, spent_at FROM refresh_tokens WHERE session_id = $1 ORDER BY issued_at', [issued.sessionId]);
@@ -93,6 +94,9 @@ describe('SessionsService (rotation, reuse detection, revocation)', () => {
     expect(rows[1]).toMatchObject({ parent_id: rows[0].id, spent_at: null });
     const [session] = await t.db.query('SELECT last_used_at, ip, user_agent FROM sessions WHERE id = $1', [issued.sessionId]);
     expect(session).toMatchObject({ ip: '192.0.2.2', user_agent: 'other' });
+    // The fake clock moved 60 s; real time, a few ms.
+    expect(new Date(session.last_used_at).getTime() - new Date(before.last_used_at).getTime()).toBeGreaterThanOrEqual(60_000);
+    expect(new Date(session.last_used_at).getTime() - new Date(before.last_used_at).getTime()).toBeLessThan(61_000);
     expect(tokens.sessionId).toBe(issued.sessionId);
   });
 

@@ -156,7 +156,7 @@ describe('frontend image', () => {
   const runtime = runtimeStage(dockerfile);
   const standalone = join(FRONTEND_DIR, '.next/standalone');
 
-  it('starts the Next.js standalone server exactly as the image lays it out, serving pages, static assets and public files', async () => {
+  it('starts the Next.js standalone server exactly as the image lays it out, serving pages, static assets and the app's own files (its icon; public/ files when there are any)', async () => {
     if (!existsSync(join(standalone, 'frontend/server.js'))) {
       // The build stage's command; .ci/run normally built it already for the frontend suites.
       await run('npm', ['run', 'build', '--workspace', 'frontend'], { cwd: REPO_ROOT, env: npmEnv({ NEXT_TELEMETRY_DISABLED: '1' }), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
@@ -221,6 +221,8 @@ describe('frontend image', () => {
       const res = await fetch(`${base}${asset}`);
       expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
     }
+    const icon = await fetch(`${base}/icon.svg`);
+    expect({ status: icon.status, type: icon.headers.get('content-type') }).toEqual({ status: 200, type: expect.stringMatching(/^image\/svg\+xml/) });
     const publicFiles = existsSync(join(FRONTEND_DIR, 'public')) ? readdirSync(join(FRONTEND_DIR, 'public')).filter((f) => !f.startsWith('.')) : [];
     for (const file of publicFiles.slice(0, 3)) {
       expect({ file, status: (await fetch(`${base}/${file}`)).status }).toEqual({ file, status: 200 });

@@ -109,6 +109,7 @@ it('with PostgreSQL stopped: 503 problem responses within seconds, health 503, n
   expect(backend.running).toBe(true);
   // The backend logged the failure for operators without leaking the connection string.
   const log = backend.output.join('\n');
+  expect(log).toMatch(/"statusCode":503/);
   expect(log).not.toContain('cluster-outage');
 }, T);
 

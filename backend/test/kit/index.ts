@@ -166,6 +166,18 @@ export class TestApp {
     return request.agent(this.server).set('Authorization', `Bearer ${accessToken}`);
   }
 
+  /**
+   * Resolves once a statement on this app's database is waiting for a lock: the point a race test
+   * has set up is reached (a fixed sleep would only guess it, and guess wrong on a busy machine).
+   */
+  async untilALockIsAwaited(timeoutMs = 10_000): Promise<void> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      const waiting = await this.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      if (waiting.length > 0) return;
+    }
+    throw new Error(`no statement waited for a lock within ${timeoutMs} ms`);
+  }
+
   /** Empties every table and resets the clock and mail outbox: isolation between tests of one file. */
   async reset(): Promise<void> {
     await this.db.query('TRUNCATE users, auth_events RESTART IDENTITY CASCADE');
