@@ -14,7 +14,7 @@ describe('server config', () => {
   });
 
   it('refuses a short or missing secret in production, with no development fallback', () => {
-    const production = { DATABASE_URL: base.DATABASE_URL, NODE_ENV: 'production', BETTER_AUTH_URL: 'https://app.example.com' };
+    const production = { DATABASE_URL: base.DATABASE_URL, NODE_ENV: 'production' as const, BETTER_AUTH_URL: 'https://app.example.com' };
     expect(() => loadConfig({ ...production, BETTER_AUTH_SECRET: 's'.repeat(31) })).toThrow(/BETTER_AUTH_SECRET/);
     expect(() => loadConfig(production)).toThrow(/BETTER_AUTH_SECRET/);
     expect(loadConfig({ ...production, BETTER_AUTH_SECRET: 's'.repeat(32) }).authSecret).toHaveLength(32);

@@ -156,7 +156,7 @@ describe('frontend image', () => {
   const runtime = runtimeStage(dockerfile);
   const standalone = join(FRONTEND_DIR, '.next/standalone');
 
-  it('starts the Next.js standalone server exactly as the image lays it out, serving pages, static assets and the app's own files (its icon; public/ files when there are any)', async () => {
+  it('starts the Next.js standalone server exactly as the image lays it out, serving pages, static assets and the app’s own files (its icon; public/ files when there are any)', async () => {
     if (!existsSync(join(standalone, 'frontend/server.js'))) {
       // The build stage's command; .ci/run normally built it already for the frontend suites.
       await run('npm', ['run', 'build', '--workspace', 'frontend'], { cwd: REPO_ROOT, env: npmEnv({ NEXT_TELEMETRY_DISABLED: '1' }), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
