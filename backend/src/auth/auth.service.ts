@@ -12,14 +12,13 @@ import { MailService } from '../mail/mail.service.js';
 import { SessionsService, type IssuedTokens, type RotatedTokens } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
 import type { PublicUser } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
+import { ACCOUNT_DISABLED, INCORRECT_CURRENT_PASSWORD, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { PasswordResetToken, spendResetTokens } from './password-reset-token.entity.js';
 import { PasswordService } from './password.service.js';
 import { TokenService } from './token.service.js';
 
 export const INVALID_CREDENTIALS = 'Incorrect email or password';
-const ACCOUNT_DISABLED = 'This account has been disabled.';
 const INVALID_RESET = 'This password reset link is invalid or has expired.';
 const RESET_TTL_MS = 60 * 60 * 1000;
 const RESET_MAIL_COOLDOWN_MS = 5 * 60 * 1000;
@@ -127,11 +126,11 @@ export class AuthService {
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
     const user = await this.users.get(caller.id);
     const ok = await this.attempts.counted(caller.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
-    if (!ok) throw unauthorized('The current password is incorrect.');
+    if (!ok) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       // Only over the hash just verified: a reset committed during the two hashes wins.
-      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) throw unauthorized('The current password is incorrect.');
+      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
       await spendResetTokens(em, user.id, this.clock.now());
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);

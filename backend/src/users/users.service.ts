@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
 import { spendResetTokens } from '../auth/password-reset-token.entity.js';
 import { Clock } from '../common/clock.js';
+import { roleRequired } from '../auth/guards/roles.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -14,7 +15,8 @@ import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user
 import { User, type Role } from './user.entity.js';
 
 export const EMAIL_TAKEN = 'Email already registered';
-const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
+export const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
+export const ACCOUNT_DISABLED = 'This account has been disabled.';
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
@@ -108,7 +110,7 @@ export class UsersService {
         const user = await repo.findOne({ where: { id: caller.id }, lock: { mode: 'for_no_key_update' } });
         if (!user) throw notFound('User not found.');
         // Disabled meanwhile (its sessions are revoked): an email change in flight must not land.
-        if (!user.isActive) throw unauthorized('This account has been disabled.');
+        if (!user.isActive) throw unauthorized(ACCOUNT_DISABLED);
         const emailChanged = dto.email !== undefined && dto.email !== user.email;
         if (emailChanged && user.passwordHash !== verifiedHash) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
         if (dto.name !== undefined) user.name = dto.name;
@@ -186,7 +188,7 @@ export class UsersService {
         .setLock('for_no_key_update')
         .getMany();
       const caller = locked.find((row) => row.id === admin.id);
-      if (!caller || caller.role !== 'admin' || !caller.isActive) throw forbidden('This action requires the admin role.');
+      if (!caller || caller.role !== 'admin' || !caller.isActive) throw roleRequired(['admin']);
       const user = locked.find((row) => row.id === id);
       if (!user) throw notFound('User not found.');
       const events: Promise<void>[] = [];

@@ -6,6 +6,9 @@ import { forbidden } from '../../common/problem.js';
 import type { Role } from '../../users/user.entity.js';
 import type { AuthUser } from '../auth-user.js';
 
+/** The refusal of a caller without one of `roles`: from this guard, and from a service that checks again under a lock. */
+export const roleRequired = (roles: readonly Role[]) => forbidden(`This action requires the ${roles.join(' or ')} role.`);
+
 /** Global: enforces `@Roles(...)`. Runs after authentication, so `user.role` is the live role. */
 @Injectable()
 export class RolesGuard implements CanActivate {
@@ -15,7 +18,7 @@ export class RolesGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
     if (!roles || roles.length === 0) return true;
     const user = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>().user;
-    if (!user || !roles.includes(user.role)) throw forbidden(`This action requires the ${roles.join(' or ')} role.`);
+    if (!user || !roles.includes(user.role)) throw roleRequired(roles);
     return true;
   }
 }
