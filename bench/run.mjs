@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { provisionDatabase } from './lib/db.mjs';
 import { chooseLoadGenerator, runLoad } from './lib/loadgen.mjs';
 import { mallocOf, memoryMap } from './lib/memory-map.mjs';
-import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvNiceIncrement, libuvWorkers, minorFaults, rssKiB, rssSampler } from './lib/procstat.mjs';
+import { cpuDelta, cpuMicros, cpuSnapshot, initProcStat, libuvNiceIncrement, libuvWorkers, minorFaults, poolCpuMicros, rssKiB, rssSampler } from './lib/procstat.mjs';
 import { pairedRatio, renderMarkdown, renderTable, sup } from './lib/report.mjs';
 import { emailOf, mintAccessTokens, mintRefreshChains, seedSessions, seedUsersWithTasks, usersOf } from './lib/seed.mjs';
 import { SESSION_BATCH_SQL, TASK_PAGE_SQL } from './lib/sql.mjs';
@@ -490,6 +490,7 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   const pidsBefore = await dbPids(dbName);
   const db0 = cpuSnapshot(pidsBefore);
   const cpu0 = cpuMicros(target.pid);
+  const pool0 = poolCpuMicros(target.pid);
   const faults0 = minorFaults(target.pid);
   const rss = rssSampler(target.pid);
   const stopSampling = sample ? sampleQueries() : null;
@@ -502,11 +503,12 @@ async function measureOnce(target, spec, seconds, { sample } = {}) {
   // Who holds the memory, read while the load's pages are still resident (a few ms of /proc).
   const memory = memoryMap(target.pid);
   const cpu1 = cpuMicros(target.pid);
+  const pool1 = poolCpuMicros(target.pid);
   const faults1 = minorFaults(target.pid);
   const db1 = cpuSnapshot([...new Set([...pidsBefore, ...(await dbPids(dbName))])]);
   if (target.proc.exitCode !== null) throw new Error(`${target.name} exited during the load:\n${target.proc.tail.join('\n')}`);
   const pauses = target.pausesFile ? await pausesBetween(target.pausesFile, from, to) : undefined;
-  return { ...r, pauses, cpuUs: cpu1 - cpu0, minorFaults: faults0 == null || faults1 == null ? null : faults1 - faults0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, memory, loadAvg1: load, queries };
+  return { ...r, pauses, cpuUs: cpu1 - cpu0, poolCpuUs: pool0 == null || pool1 == null ? null : pool1 - pool0, minorFaults: faults0 == null || faults1 == null ? null : faults1 - faults0, dbCpuUs: LOCAL_DB() ? cpuDelta(db0, db1) : null, rssMaxMiB: mem.maxMiB, rssAvgMiB: mem.avgMiB, memory, loadAvg1: load, queries };
 }
 
 /**
@@ -532,7 +534,7 @@ async function compare(targets, spec, rounds, { sampleQueriesOf, warmupSeconds =
       const m = await measureOnce(targets[i], spec, CFG.seconds);
       if (r === 0) m.queries = sampled[i];
       runs[i].push(m);
-      log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}  faults/req ${m.minorFaults == null ? '—' : (m.minorFaults / m.requests).toFixed(2)}${m.pauses ? `  | ${fmtPauses(m.pauses)}` : ''}`);
+      log(`  ${targets[i].name.padEnd(12)} ${fmtRate(m.ok / m.seconds)} req/s  p50 ${(m.p50us / 1000).toFixed(2)} ms  p99 ${(m.p99us / 1000).toFixed(2)} ms  errors ${m.errors}  CPU µs/req ${Math.round(m.cpuUs / m.requests)} (pool ${m.poolCpuUs == null ? '—' : Math.round(m.poolCpuUs / m.requests)})  faults/req ${m.minorFaults == null ? '—' : (m.minorFaults / m.requests).toFixed(2)}${m.pauses ? `  | ${fmtPauses(m.pauses)}` : ''}`);
     }
   }
   return runs.map((rs, i) => aggregate(targets[i].name, rs));
@@ -564,6 +566,8 @@ function aggregate(target, runs) {
     errors: runs.reduce((a, r) => a + r.errors, 0),
     statuses,
     cpuUsPerReq: runs.every((r) => r.cpuUs != null) ? runs.reduce((a, r) => a + r.cpuUs, 0) / requests : null,
+    // Of it, libuv's pool threads (the hashes): the rest is the event loop's and V8's helpers'.
+    poolCpuUsPerReq: runs.every((r) => r.poolCpuUs != null) ? runs.reduce((a, r) => a + r.poolCpuUs, 0) / requests : null,
     // The allocator's and the collector's churn: pages the server faulted in per request.
     minorFaultsPerReq: runs.every((r) => r.minorFaults != null) ? runs.reduce((a, r) => a + r.minorFaults, 0) / requests : null,
     dbCpuUsPerReq: dbCpu == null ? null : dbCpu / requests,

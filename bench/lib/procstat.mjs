@@ -40,6 +40,26 @@ export function rssKiB(pid) {
   }
 }
 
+/**
+ * user+system CPU of the threads of libuv's pool (argon2 runs there), in microseconds: the rest of
+ * the process's CPU is the event loop's and V8's helpers'. Threads that ended are not counted.
+ */
+export function poolCpuMicros(pid) {
+  const tids = libuvThreadIds(pid);
+  if (tids === null) return null;
+  let sum = 0;
+  for (const tid of tids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      sum += ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck;
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return sum;
+}
+
 /** Thread ids of the threads libuv named for its pool; null if the process cannot be read. */
 function libuvThreadIds(pid) {
   try {

@@ -136,6 +136,28 @@ function memoryRows(r) {
   });
 }
 
+/**
+ * A hashing load's CPU per request, split: libuv's pool threads (the argon2 work) and the rest of the
+ * process (event loop, V8's helpers), beside the database's. The ratio to the bound is about this
+ * split: the bound's process does little but hash, so what the backend adds outside the pool (and
+ * in PostgreSQL) is taken from the hashing threads on a machine with as many cores as they are.
+ */
+function hashCpuRows(r) {
+  const s = r.scenarios;
+  const loads = [['2. login', 'bound', s.loginBaseline], ['2. login', 'backend', s.login], ['4. register', 'bound', s.registerBaseline], ['4. register', 'backend', s.register]];
+  return loads
+    .filter(([, , m]) => m?.poolCpuUsPerReq != null && m.cpuUsPerReq != null)
+    .map(([load, server, m]) => ({
+      load,
+      server,
+      pool: fmt.int(m.poolCpuUsPerReq),
+      rest: fmt.int(m.cpuUsPerReq - m.poolCpuUsPerReq),
+      db: fmt.int(m.dbCpuUsPerReq),
+    }));
+}
+
+const HASH_CPU_COLS = [['load', 'load'], ['server', 'server'], ['pool', 'libuv pool threads µs/req'], ['rest', 'rest of the process µs/req'], ['db', 'PostgreSQL µs/req']];
+
 const MEMORY_COLS = [
   ['load', 'backend load'], ['total', 'RSS MiB'], ['v8', 'V8 heap + code'], ['binary', 'node binary (file pages)'],
   ['threads', 'glibc thread arenas'], ['main', 'glibc main arena'], ['rest', 'rest (under jemalloc: with malloc\'s memory)'],
@@ -188,6 +210,7 @@ export function renderMarkdown(r) {
   const a = r.scenarios.argon2InProcess;
   const memory = memoryRows(r);
   const pauses = pauseRows(r);
+  const hashCpu = hashCpuRows(r);
   return `# Benchmark run ${m.startedAt} (${m.config.mode})
 
 Machine: ${machine(r)}.
@@ -197,7 +220,11 @@ ${mdTable(COLS, rows(r))}
 
 CPU µs/req: user+system time of the server process per request; DB CPU µs/req: of the PostgreSQL connection processes of the bench database. RSS: maximum sampled during the load.${a ? ` Raw argon2 verifies in process (no HTTP): ${fmt.int(a.verifiesPerSecond)}/s.` : ''}
 
-${memory.length ? `## Where the backend's memory is (end of each load's busiest round)
+${hashCpu.length ? `## Where a hashing request's CPU goes
+
+${mdTable(HASH_CPU_COLS, hashCpu)}
+
+` : ''}${memory.length ? `## Where the backend's memory is (end of each load's busiest round)
 
 ${mdTable(MEMORY_COLS, memory)}
 
@@ -233,6 +260,11 @@ export function renderTable(r) {
       const malloc = m.glibc ? ` + thread arenas ${m.threads} + main arena ${m.main} + rest` : ' + jemalloc and rest';
       out.push(`  ${m.load.padEnd(12)} ${m.total.padStart(6)} = V8 ${m.v8} + node binary ${m.binary}${malloc} ${m.rest}`);
     }
+  }
+  const hashCpu = hashCpuRows(r);
+  if (hashCpu.length) {
+    out.push('', "Where a hashing request's CPU goes (µs per request):");
+    for (const h of hashCpu) out.push(`  ${h.load.padEnd(12)} ${h.server.padEnd(8)} pool threads ${h.pool.padStart(7)}  rest of the process ${h.rest.padStart(6)}  PostgreSQL ${h.db.padStart(6)}`);
   }
   out.push('', 'Targets:');
   for (const t of targetRows(r)) out.push(`  ${t.met === 'met' ? 'met   ' : 'MISSED'}  ${t.name}: ${t.value} (goal ${t.goal})`);
