@@ -268,6 +268,7 @@ describeOwnedResource('${n.Plurals}', {
   app: () => t,
   path: '/api/${n.plural}',
   listKey: 'items',
+  table: '${n.table}',
   valid: { name: 'First ${n.label.toLowerCase()}', description: 'Created by the generated suite' },
   update: { name: 'Renamed ${n.label.toLowerCase()}', description: null },
   invalid: { name: '' },

@@ -12,6 +12,7 @@ describeOwnedResource('Tasks', {
   app: () => t,
   path: '/api/tasks',
   listKey: 'tasks',
+  table: 'tasks',
   valid: { title: 'Write the report', priority: 'high', dueDate: '2030-01-31' },
   update: { title: 'Write the report (v2)', completed: true },
   invalid: { title: '', priority: 'urgent' },

@@ -287,6 +287,25 @@ describe('Tasks API', () => {
       expect((await owner.agent.get(`/api/tasks/${task.id}`).expect(200)).body.title).toBe('Mine');
     });
 
+    it('PATCH waits for a write committing on the same task and applies over it: both changes stay, and the answer is the stored row', async () => {
+      const task = await t.createTask(owner, { title: 'Before' });
+      const elsewhere = t.db.createQueryRunner();
+      await elsewhere.connect();
+      try {
+        await elsewhere.startTransaction();
+        await elsewhere.query(`UPDATE tasks SET title = 'Renamed elsewhere' WHERE id = $1`, [task.id]);
+        const patch = owner.agent.patch(`/api/tasks/${task.id}`).send({ completed: true }).then((res) => res);
+        await t.untilALockIsAwaited(); // the PATCH now waits for the row
+        await elsewhere.commitTransaction();
+        const res = await patch;
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ title: 'Renamed elsewhere', completed: true });
+      } finally {
+        await elsewhere.release();
+      }
+      expect((await owner.agent.get(`/api/tasks/${task.id}`).expect(200)).body).toMatchObject({ title: 'Renamed elsewhere', completed: true });
+    });
+
     it('DELETE removes the task: 204, then 404', async () => {
       const task = await t.createTask(owner);
       const res = await owner.agent.delete(`/api/tasks/${task.id}`).expect(204);

@@ -1,6 +1,7 @@
 import type { DeepPartial, FindOptionsOrder, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { deleteOwned, findOwned, ownedBy, type Owned } from './ownership.js';
+import { notFound } from './problem.js';
 
 export interface Page {
   limit: number;
@@ -36,13 +37,22 @@ export abstract class OwnedResourceService<T extends Owned> {
     return this.repository.save(entity);
   }
 
-  /** Applies the defined (not undefined) fields of a validated DTO to the caller's row. */
-  async update(owner: AuthUser, id: string, fields: Partial<T>): Promise<T> {
-    const entity = await this.get(owner, id);
-    for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined && key !== 'id' && key !== 'userId') (entity as Record<string, unknown>)[key] = value;
-    }
-    return this.repository.save(entity);
+  /**
+   * Applies the defined (not undefined) fields of a validated DTO to the caller's row, read and
+   * written under the row's lock. Without it a PATCH answered with (and could write back) the copy it
+   * read before a concurrent write committed, and a PATCH that raced a DELETE answered 200 for a row
+   * that no longer existed; now it waits, then applies over the committed row or answers 404.
+   */
+  update(owner: AuthUser, id: string, fields: Partial<T>): Promise<T> {
+    return this.repository.manager.transaction(async (em) => {
+      const rows = em.getRepository<T>(this.repository.target);
+      const entity = await rows.findOne({ where: ownedBy<T>(owner, id), lock: { mode: 'for_no_key_update' } });
+      if (!entity) throw notFound(`${this.label} not found.`);
+      for (const [key, value] of Object.entries(fields)) {
+        if (value !== undefined && key !== 'id' && key !== 'userId') (entity as Record<string, unknown>)[key] = value;
+      }
+      return rows.save(entity);
+    });
   }
 
   remove(owner: AuthUser, id: string): Promise<void> {

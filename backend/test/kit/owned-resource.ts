@@ -14,6 +14,8 @@ export interface OwnedResourceSpec {
   invalid: Record<string, unknown>;
   /** Name of the list array in `GET path` (e.g. `items`, `tasks`). */
   listKey: string;
+  /** The resource's table: the concurrency case changes a row directly, in a transaction it holds open. */
+  table: string;
 }
 
 /**
@@ -81,6 +83,26 @@ export function describeOwnedResource(name: string, spec: OwnedResourceSpec): vo
       await stranger.agent.delete(item(created.body.id)).expect(404);
       expect((await stranger.agent.get(spec.path).expect(200)).body.total).toBe(0);
       await owner.agent.get(item(created.body.id)).expect(200, created.body);
+    });
+
+    it('answers 404 to a PATCH that raced a DELETE of the row, and brings nothing back', async () => {
+      const t = spec.app();
+      const owner = await t.signUp();
+      const created = await owner.agent.post(spec.path).send(spec.valid).expect(201);
+      const deletion = t.db.createQueryRunner();
+      await deletion.connect();
+      try {
+        await deletion.startTransaction();
+        await deletion.query(`DELETE FROM "${spec.table}" WHERE id = $1`, [created.body.id]);
+        const patch = owner.agent.patch(item(created.body.id)).send(spec.update).then((res) => res.status);
+        await t.untilALockIsAwaited(); // the PATCH now waits for the row being deleted
+        await deletion.commitTransaction();
+        expect(await patch).toBe(404);
+      } finally {
+        await deletion.release();
+      }
+      await owner.agent.get(item(created.body.id)).expect(404);
+      expect((await owner.agent.get(spec.path).expect(200)).body.total).toBe(0);
     });
 
     it('answers 404 for unknown and malformed ids', async () => {
