@@ -10,7 +10,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_COOKIE } from './auth/cookies.js';
 import { UNSAFE_METHODS } from './auth/guards/jwt-auth.guard.js';
 import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
-import { problemResponse } from './common/openapi.js';
+import { BODY_BY_MEDIA_TYPE, problemResponse } from './common/openapi.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -64,6 +64,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 
 interface DocumentedOperation {
   [PUBLIC_EXTENSION]?: boolean;
+  [BODY_BY_MEDIA_TYPE]?: Record<string, string>;
   security?: unknown[];
   responses?: Record<string, unknown>;
   requestBody?: unknown;
@@ -111,6 +112,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       for (const [status, response] of Object.entries(operation.responses) as [string, { description?: string }][]) {
         if (!response.description) response.description = SUCCESS_DESCRIPTIONS[status] ?? '';
       }
+      // Bodies documented per media type (ApiBodyByMediaType): each media type gets its own schema.
+      const byMediaType = operation[BODY_BY_MEDIA_TYPE];
+      delete operation[BODY_BY_MEDIA_TYPE];
+      const content = (operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
+      if (byMediaType && content) for (const [media, $ref] of Object.entries(byMediaType)) content[media] = { schema: { $ref } };
       // Unknown body fields are refused (422): the request schemas say so.
       const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content;
       for (const media of Object.values(bodySchema ?? {})) {

@@ -84,10 +84,22 @@ describe('OpenAPI document and Swagger UI', () => {
     }
   });
 
-  it('documents login as form or JSON, and the refresh token body as optional (the cookie suffices)', () => {
+  it('documents login as form or JSON, each with its own fields, and the refresh token body as optional (the cookie suffices)', () => {
     const login = doc.paths['/api/auth/login'].post;
     expect(Object.keys(login.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
     expect(login.requestBody!.required).toBe(true);
+    const schemas = (doc.components as unknown as { schemas: Record<string, { properties: Record<string, unknown>; required?: string[]; additionalProperties?: boolean }> }).schemas;
+    const bodyOf = (media: string) => schemas[(login.requestBody!.content[media] as { schema: { $ref: string } }).schema.$ref.split('/').pop()!];
+    // JSON is API.md's `{ email, password }`; the form is OAuth 2.0's password grant, as Swagger's Authorize sends it.
+    const json = bodyOf('application/json');
+    expect({ fields: Object.keys(json.properties).sort(), required: [...(json.required ?? [])].sort(), additionalProperties: json.additionalProperties }).toEqual({ fields: ['email', 'password'], required: ['email', 'password'], additionalProperties: false });
+    const form = bodyOf('application/x-www-form-urlencoded');
+    expect({ fields: Object.keys(form.properties).sort(), required: [...(form.required ?? [])].sort(), additionalProperties: form.additionalProperties }).toEqual({
+      fields: ['client_id', 'client_secret', 'grant_type', 'password', 'scope', 'username'],
+      required: ['password', 'username'],
+      additionalProperties: false,
+    });
+    expect(login).not.toHaveProperty(['x-body-by-media-type']);
     for (const path of ['/api/auth/refresh', '/api/auth/logout']) expect({ path, required: doc.paths[path].post.requestBody!.required }).toEqual({ path, required: false });
   });
 
@@ -133,7 +145,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('closes every request body schema to unknown fields (they are a 422) and types counts as integers', () => {
     const schemas = (doc.components as unknown as { schemas: Record<string, { additionalProperties?: boolean; properties: Record<string, { type?: string }> }> }).schemas;
-    for (const name of ['RegisterDto', 'LoginDto', 'RefreshDto', 'ChangePasswordDto', 'UpdateMeDto', 'DeleteMeDto', 'AdminUpdateUserDto', 'CreateTaskDto', 'UpdateTaskDto']) {
+    for (const name of ['RegisterDto', 'LoginJsonDto', 'LoginFormDto', 'RefreshDto', 'ChangePasswordDto', 'UpdateMeDto', 'DeleteMeDto', 'AdminUpdateUserDto', 'CreateTaskDto', 'UpdateTaskDto']) {
       expect({ name, additionalProperties: schemas[name]?.additionalProperties }).toEqual({ name, additionalProperties: false });
     }
     expect(schemas.UserResponse.additionalProperties).toBeUndefined();
@@ -147,7 +159,9 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(schemas.RegisterDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
     expect(schemas.UpdateMeDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
     expect(schemas.ForgotPasswordDto.properties.email).toMatchObject({ format: 'email', maxLength: 320 });
-    expect(schemas.LoginDto.properties.password).toMatchObject({ minLength: 1, maxLength: 1024 });
+    for (const login of [schemas.LoginJsonDto, schemas.LoginFormDto]) expect(login.properties.password).toMatchObject({ minLength: 1, maxLength: 1024 });
+    expect(schemas.LoginJsonDto.properties.email).toMatchObject({ maxLength: 320 });
+    expect(schemas.LoginFormDto.properties.username).toMatchObject({ maxLength: 320 });
     expect(schemas.ChangePasswordDto.properties.currentPassword).toMatchObject({ minLength: 1, maxLength: 1024 });
     expect(schemas.DeleteMeDto.properties.password).toMatchObject({ minLength: 1, maxLength: 1024 });
     expect(schemas.RefreshDto.properties.refresh_token).toMatchObject({ minLength: 1, maxLength: 512 });

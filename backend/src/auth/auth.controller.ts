@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Inject } from '@nestjs/common';
 import type { ClientMeta } from '../audit/audit.service.js';
@@ -8,7 +8,7 @@ import { Client } from '../common/client-meta.js';
 import { AcceptsForm } from '../common/decorators/accepts-form.decorator.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
-import { ApiProblem, ApiProblems, DetailResponse } from '../common/openapi.js';
+import { ApiBodyByMediaType, ApiProblem, ApiProblems, DetailResponse } from '../common/openapi.js';
 import { unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { IssuedTokens } from '../sessions/sessions.service.js';
@@ -18,7 +18,7 @@ import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { clearAuthCookies, CLEARS_AUTH_COOKIES, REFRESH_COOKIE, setAuthCookies, SETS_AUTH_COOKIES } from './cookies.js';
-import { ChangePasswordDto, ForgotPasswordDto, LoginDto, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, LoginFormDto, LoginJsonDto, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
 import { extractAccessToken } from './access-token.js';
 
 const RESET_REQUESTED = 'If an account exists for this email, a password reset link has been sent to it.';
@@ -53,8 +53,7 @@ export class AuthController {
     summary: 'Sign in with email and password',
     description: 'OAuth 2.0 password grant form (`username`, `password`; what Swagger’s Authorize sends) or JSON `{ email, password }`.',
   })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: LoginDto })
+  @ApiBodyByMediaType({ 'application/x-www-form-urlencoded': LoginFormDto, 'application/json': LoginJsonDto })
   @ApiOkResponse({ type: TokensResponse, description: 'Signed in', headers: SETS_AUTH_COOKIES })
   @ApiProblems(401, 415, 422, 429)
   async login(@Body() dto: LoginDto, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {

@@ -1,5 +1,5 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiExtension, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 export class FieldErrorResponse {
   @ApiProperty({ example: 'email' })
@@ -74,4 +74,24 @@ export function ApiProblem(status: number, description?: string): MethodDecorato
 /** Documents the problem responses a route can give. */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(...statuses.map((status) => ApiProblem(status)));
+}
+
+/** The operation extension `buildOpenApiDocument` reads (and removes) to give each media type its schema. */
+export const BODY_BY_MEDIA_TYPE = 'x-body-by-media-type';
+
+/**
+ * A request body whose fields depend on its media type: sign-in's OAuth2 form calls the email
+ * `username` and carries the grant's fields, its JSON body is `{ email, password }`. @nestjs/swagger
+ * gives every media type of an operation the one schema of `@ApiBody`, which showed Swagger UI users
+ * both spellings at once; the document builder puts each class here under its own media type. The
+ * classes document; the route's `@Body()` DTO still validates.
+ */
+export function ApiBodyByMediaType(bodies: Record<string, Type<unknown>>): MethodDecorator {
+  const types = Object.values(bodies);
+  return applyDecorators(
+    ApiConsumes(...Object.keys(bodies)),
+    ApiExtraModels(...types),
+    ApiBody({ type: types[0] }),
+    ApiExtension(BODY_BY_MEDIA_TYPE, Object.fromEntries(Object.entries(bodies).map(([media, type]) => [media, getSchemaPath(type)]))),
+  );
 }

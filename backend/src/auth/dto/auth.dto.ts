@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength, ValidateIf } from 'class-validator';
 import { IsPassword, MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
 import { UserResponse } from '../../users/dto/user.dto.js';
@@ -74,6 +74,18 @@ export class LoginDto {
   @IsString()
   @MaxChars(1024)
   client_secret?: string;
+}
+
+/** OpenAPI's schema of sign-in's JSON body (`LoginDto` validates). */
+export class LoginJsonDto extends PickType(LoginDto, ['password'] as const) {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email' })
+  email: string;
+}
+
+/** OpenAPI's schema of sign-in's OAuth 2.0 password-grant form, what Swagger's Authorize sends (`LoginDto` validates). */
+export class LoginFormDto extends PickType(LoginDto, ['password', 'grant_type', 'scope', 'client_id', 'client_secret'] as const) {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email (OAuth 2.0 calls it username)' })
+  username: string;
 }
 
 export class RefreshDto {

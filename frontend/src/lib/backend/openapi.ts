@@ -422,16 +422,11 @@ export interface components {
             /** @example ok */
             status: string;
         };
-        LoginDto: {
+        LoginFormDto: {
             /** @description OAuth2 form only; ignored */
             client_id?: string;
             /** @description OAuth2 form only; ignored */
             client_secret?: string;
-            /**
-             * @description JSON body: the account email
-             * @example ada@example.com
-             */
-            email?: string;
             /**
              * @description OAuth2 form only
              * @enum {string}
@@ -442,10 +437,19 @@ export interface components {
             /** @description OAuth2 form only; ignored */
             scope?: string;
             /**
-             * @description OAuth2 form: the account email
+             * @description The account email (OAuth 2.0 calls it username)
              * @example ada@example.com
              */
-            username?: string;
+            username: string;
+        };
+        LoginJsonDto: {
+            /**
+             * @description The account email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example correct horse battery staple */
+            password: string;
         };
         ProblemResponse: {
             /** @example The request contains invalid fields. */
@@ -836,8 +840,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginDto"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginDto"];
+                "application/json": components["schemas"]["LoginJsonDto"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginFormDto"];
             };
         };
         responses: {
