@@ -46,6 +46,19 @@ describe('Auth: register, login, me, logout', () => {
       expect(count).toBe(1);
     });
 
+    it('stores the email in composed Unicode (NFC): an accent typed as a combining mark is the same account, for sign-up and sign-in', async () => {
+      const local = uniqueEmail('jose').split('@')[0];
+      const composed = `${local}-jos\u00e9@example.com`; // é as one code point
+      const decomposed = `${local}-jose\u0301@example.com`; // e + COMBINING ACUTE ACCENT: looks the same
+      const created = await t.http().post('/api/auth/register').send({ email: decomposed, password: 'password-1' }).expect(201);
+      expect(created.body.email).toBe(composed);
+      await t.http().post('/api/auth/register').send({ email: composed, password: 'password-2' }).expect(409);
+      await t.http().post('/api/auth/login').send({ email: composed, password: 'password-1' }).expect(200);
+      await t.http().post('/api/auth/login').send({ email: decomposed.toUpperCase(), password: 'password-1' }).expect(200);
+      const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM users WHERE email LIKE $1', [`${local}-%`]);
+      expect(count).toBe(1);
+    });
+
     it('rejects invalid fields with 422 and a field error for each, creating nothing', async () => {
       const res = await t.http().post('/api/auth/register').send({ email: 'not-an-email', password: 'short' }).expect(422);
       expect(res.body.status).toBe(422);

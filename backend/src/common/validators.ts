@@ -49,9 +49,18 @@ export function MaxChars(max: number, options?: ValidationOptions): PropertyDeco
     });
 }
 
-/** Emails are compared ignoring case and surrounding spaces: normalize once, at the boundary. */
-export const NormalizeEmail = (): PropertyDecorator =>
-  Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+/**
+ * The one spelling of an email the API stores and looks up: without surrounding spaces, lower case,
+ * and in Unicode's composed form (NFC, as RFC 6532 asks of internationalized addresses), so that
+ * "josé" typed with a combining accent and with a precomposed "é" is one account, not two that look
+ * alike.
+ */
+export function canonicalEmail(email: string): string {
+  return email.trim().toLowerCase().normalize('NFC');
+}
+
+/** Emails are compared in their canonical spelling: normalize once, at the boundary. */
+export const NormalizeEmail = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? canonicalEmail(value) : value));
 
 export const Trim = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 

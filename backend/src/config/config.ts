@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { canonicalEmail } from '../common/validators.js';
 
 export type Environment = 'development' | 'production' | 'test';
 
@@ -232,7 +233,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // must not starve every other request. Under list + login load at once, 10 gave the list +45 %
     // requests/s for −20 % sign-ins; with sign-ins alone it costs nothing (BENCHMARKS.md).
     threadpoolNice: int('THREADPOOL_NICE', 10, 0, 19),
-    admin: adminEmail !== undefined && adminPassword !== undefined ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
+    admin: adminEmail !== undefined && adminPassword !== undefined ? { email: canonicalEmail(adminEmail), password: adminPassword } : undefined,
     mail: {
       smtpUrl,
       from: str('MAIL_FROM') ?? 'Nest Auth Stack <no-reply@localhost>',

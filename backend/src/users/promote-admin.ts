@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { canonicalEmail } from '../common/validators.js';
 import { dataSourceOptions } from '../database/data-source.js';
 
 /**
@@ -7,7 +8,7 @@ import { dataSourceOptions } from '../database/data-source.js';
  * Its sessions are not touched: the role is read live on every request, so it applies at once.
  */
 async function main(): Promise<void> {
-  const email = process.argv[2]?.trim().toLowerCase();
+  const email = process.argv[2] === undefined ? undefined : canonicalEmail(process.argv[2]);
   const url = process.env.DATABASE_URL;
   if (!email) throw new Error('usage: admin:promote <email>');
   if (!url) throw new Error('DATABASE_URL is required');

@@ -8,6 +8,7 @@ import { spendResetTokens } from '../auth/password-reset-token.entity.js';
 import { Clock } from '../common/clock.js';
 import { roleRequired } from '../auth/guards/roles.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
+import { canonicalEmail } from '../common/validators.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
@@ -39,7 +40,7 @@ export class UsersService {
   async findByEmail(email: string): Promise<User | null> {
     const rows = await this.prepared.query<{ id: string; email: string; password_hash: string; name: string | null; role: Role; is_active: boolean; created_at: Date; updated_at: Date }>(
       `SELECT id, email, password_hash, name, role, is_active, created_at, updated_at FROM users WHERE email = $1`,
-      [email.toLowerCase()],
+      [canonicalEmail(email)],
     );
     const row = rows[0];
     if (!row) return null;
@@ -75,7 +76,7 @@ export class UsersService {
   async insert(input: { email: string; passwordHash: string; name?: string | null; role?: Role }, manager?: EntityManager): Promise<User> {
     const repo = manager ? manager.getRepository(User) : this.users;
     try {
-      return await repo.save(repo.create({ email: input.email.toLowerCase(), passwordHash: input.passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
+      return await repo.save(repo.create({ email: canonicalEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
       throw error;
