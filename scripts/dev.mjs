@@ -43,16 +43,27 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 let embedded;
 if (!env.DATABASE_URL) {
-  const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
   console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${env.EMBEDDED_POSTGRES_DIR} …`);
-  try {
-    embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_POSTGRES_DIR });
-  } catch (error) {
+  // Detached: out of reach of the terminal's Ctrl-C, so it outlives the servers' shutdown (dev-database.mjs).
+  const database = spawn(process.execPath, [resolve(root, 'scripts/dev-database.mjs')], { env, detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise((resolveReady) => {
+    database.once('message', resolveReady);
+    database.once('exit', (code) => resolveReady({ error: `it exited with code ${code}` }));
+  });
+  if (ready.error) {
     // Its messages say what to do (a directory the postgres user cannot enter, a port in use):
     // a stack trace under them would only bury that.
-    console.error(`Could not start the embedded PostgreSQL: ${error instanceof Error ? error.message : error}`);
+    console.error(`Could not start the embedded PostgreSQL: ${ready.error}`);
     process.exit(1);
   }
+  embedded = {
+    url: ready.url,
+    stop: () =>
+      new Promise((resolveStopped) => {
+        database.once('exit', resolveStopped);
+        database.kill('SIGTERM');
+      }),
+  };
   env.DATABASE_URL = embedded.url;
   console.log(`PostgreSQL ready at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`);
 }
@@ -70,12 +81,18 @@ function run(name, args) {
       buffer = lines.pop();
       for (const line of lines) process.stdout.write(prefix + line + '\n');
     });
+    stream.on('end', () => buffer && process.stdout.write(prefix + buffer + '\n'));
   }
-  child.on('exit', (code) => {
-    console.log(`${prefix}exited with ${code}`);
-    void shutdown(code ?? 1);
+  // 'close', not 'exit': its output has been printed by then, so a crash's last words come first.
+  const closed = new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      // Stopped by us (Ctrl-C): nothing to report. Otherwise one half died: say how, stop the rest.
+      if (!stopping) console.log(`${prefix}stopped on its own (${signal ?? `exit code ${code}`}): stopping the rest`);
+      resolve();
+      void shutdown(code || 1);
+    });
   });
-  children.push(child);
+  children.push({ child, closed });
 }
 
 run('backend', ['run', 'dev', '-w', 'backend']);
@@ -86,14 +103,15 @@ let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
+  for (const { child } of children) {
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
   }
-  await new Promise((r) => setTimeout(r, 1500));
+  // The backend drains and closes its pool before the database goes (its own deadline is 10 s).
+  await Promise.race([Promise.all(children.map(({ closed }) => closed)), new Promise((r) => setTimeout(r, 12_000))]);
   await embedded?.stop();
   process.exit(code);
 }
