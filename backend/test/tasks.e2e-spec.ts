@@ -493,12 +493,13 @@ describe('Tasks API', () => {
       let user: SignedInUser;
       beforeAll(async () => {
         user = await t.signUp();
-        // Created in this order; titles chosen so that no other sort happens to give the same order.
-        await t.createTask(user, { title: 'delta', priority: 'medium', dueDate: '2030-03-01' });
+        // Created in this order; titles chosen so that no other sort happens to give the same order, and
+        // capitalised so that byte order (capitals first) differs from the alphabetical one.
+        await t.createTask(user, { title: 'Delta', priority: 'medium', dueDate: '2030-03-01' });
         await t.createTask(user, { title: 'alpha', priority: 'high', dueDate: null });
         await t.createTask(user, { title: 'echo', priority: 'low', dueDate: '2030-01-01' });
         await t.createTask(user, { title: 'charlie', priority: 'high', dueDate: '2030-02-01' });
-        await t.createTask(user, { title: 'bravo', priority: 'low', dueDate: null });
+        await t.createTask(user, { title: 'Bravo', priority: 'low', dueDate: null });
       });
 
       async function sorted(sort?: string): Promise<Response> {
@@ -507,14 +508,14 @@ describe('Tasks API', () => {
 
       it('defaults to -createdAt: newest first', async () => {
         const res = await sorted();
-        expect(titles(res)).toEqual(['bravo', 'charlie', 'echo', 'alpha', 'delta']);
+        expect(titles(res)).toEqual(['Bravo', 'charlie', 'echo', 'alpha', 'Delta']);
         const stamps = res.body.tasks.map((task: { createdAt: string }) => Date.parse(task.createdAt));
         expect([...stamps].sort((a, b) => b - a)).toEqual(stamps);
-        expect(titles(await sorted('-createdAt'))).toEqual(['bravo', 'charlie', 'echo', 'alpha', 'delta']);
+        expect(titles(await sorted('-createdAt'))).toEqual(['Bravo', 'charlie', 'echo', 'alpha', 'Delta']);
       });
 
       it('createdAt: oldest first', async () => {
-        expect(titles(await sorted('createdAt'))).toEqual(['delta', 'alpha', 'echo', 'charlie', 'bravo']);
+        expect(titles(await sorted('createdAt'))).toEqual(['Delta', 'alpha', 'echo', 'charlie', 'Bravo']);
       });
 
       it('priority sorts by rank low < medium < high, not alphabetically', async () => {
@@ -527,24 +528,24 @@ describe('Tasks API', () => {
       it('dueDate ascending puts tasks without a due date last', async () => {
         const res = await sorted('dueDate');
         expect(res.body.tasks.map((task: { dueDate: string | null }) => task.dueDate)).toEqual(['2030-01-01', '2030-02-01', '2030-03-01', null, null]);
-        expect(titles(res).slice(0, 3)).toEqual(['echo', 'charlie', 'delta']);
+        expect(titles(res).slice(0, 3)).toEqual(['echo', 'charlie', 'Delta']);
       });
 
       it('dueDate descending also puts tasks without a due date last', async () => {
         const res = await sorted('-dueDate');
         expect(res.body.tasks.map((task: { dueDate: string | null }) => task.dueDate)).toEqual(['2030-03-01', '2030-02-01', '2030-01-01', null, null]);
-        expect(titles(res).slice(0, 3)).toEqual(['delta', 'charlie', 'echo']);
+        expect(titles(res).slice(0, 3)).toEqual(['Delta', 'charlie', 'echo']);
       });
 
-      it('title sorts by title both ways', async () => {
-        expect(titles(await sorted('title'))).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
-        expect(titles(await sorted('-title'))).toEqual(['echo', 'delta', 'charlie', 'bravo', 'alpha']);
+      it('title sorts alphabetically ignoring case, both ways', async () => {
+        expect(titles(await sorted('title'))).toEqual(['alpha', 'Bravo', 'charlie', 'Delta', 'echo']);
+        expect(titles(await sorted('-title'))).toEqual(['echo', 'Delta', 'charlie', 'Bravo', 'alpha']);
       });
 
       it('a sort applies before pagination', async () => {
         const first = await user.agent.get('/api/tasks').query({ sort: 'title', limit: 2 }).expect(200);
         const second = await user.agent.get('/api/tasks').query({ sort: 'title', limit: 2, offset: 2 }).expect(200);
-        expect([...titles(first), ...titles(second)]).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
+        expect([...titles(first), ...titles(second)]).toEqual(['alpha', 'Bravo', 'charlie', 'Delta']);
       });
 
       // Planned with scans and sorts priced out, so that on five rows the plan shows what could

@@ -7,6 +7,7 @@ import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
 import { UsersEmailPlainIndex1764000000001 } from './migrations/1764000000001-users-email-plain-index.js';
+import { TasksTitleOrderIgnoresCase1764000000002 } from './migrations/1764000000002-tasks-title-order-ignores-case.js';
 // generate:resource imports (npm run generate:resource adds entity and migration imports above this line)
 
 /** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
@@ -22,6 +23,7 @@ export const ENTITIES = [
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   UsersEmailPlainIndex1764000000001,
+  TasksTitleOrderIgnoresCase1764000000002,
   // generate:resource migrations
 ];
 

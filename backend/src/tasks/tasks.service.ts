@@ -23,8 +23,9 @@ const ORDER_BY: Record<TaskSort, string> = {
   // The task_priority enum sorts by rank: low < medium < high.
   priority: 'tasks.priority ASC, tasks.id ASC',
   '-priority': 'tasks.priority DESC, tasks.id DESC',
-  title: 'tasks.title ASC, tasks.id ASC',
-  '-title': 'tasks.title DESC, tasks.id DESC',
+  // Ignoring case ("apple" before "Banana"), as tasks_user_title_ci_idx is ordered.
+  title: 'lower(tasks.title) ASC, tasks.title ASC, tasks.id ASC',
+  '-title': 'lower(tasks.title) DESC, tasks.title DESC, tasks.id DESC',
 };
 
 // Dates and timestamps as PostgreSQL's text: the response wants strings, not Dates (see timestamptz.ts).
