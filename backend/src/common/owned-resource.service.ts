@@ -1,5 +1,6 @@
-import type { DeepPartial, FindOptionsOrder, Repository } from 'typeorm';
+import { QueryFailedError, type DeepPartial, type FindOptionsOrder, type Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
+import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
 import { deleteOwned, findOwned, ownedBy, type Owned } from './ownership.js';
 import { notFound } from './problem.js';
 
@@ -31,10 +32,24 @@ export abstract class OwnedResourceService<T extends Owned> {
     return findOwned(this.repository, owner, id, this.label);
   }
 
-  /** `fields` comes from a validated DTO; `id` and `userId` are overwritten, never taken from it. */
-  create(owner: AuthUser, fields: DeepPartial<T>): Promise<T> {
+  /**
+   * `fields` comes from a validated DTO; `id` and `userId` are overwritten, never taken from it.
+   *
+   * The caller's session was checked before the insert, not with it: an account deleted in between
+   * (its sessions go with it) fails the insert's foreign key, which is the refusal the guard gives a
+   * moment later, not a 500. Any other foreign key of a resource's own is left to fail as it did.
+   */
+  async create(owner: AuthUser, fields: DeepPartial<T>): Promise<T> {
     const entity = this.repository.create({ ...fields, id: undefined, userId: owner.id } as DeepPartial<T>);
-    return this.repository.save(entity);
+    try {
+      return await this.repository.save(entity);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23503') {
+        const [account] = (await this.repository.query(`SELECT 1 FROM users WHERE id = $1`, [owner.id])) as unknown[];
+        if (!account) throw tokenRefused();
+      }
+      throw error;
+    }
   }
 
   /**

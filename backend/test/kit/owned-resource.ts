@@ -105,6 +105,26 @@ export function describeOwnedResource(name: string, spec: OwnedResourceSpec): vo
       expect((await owner.agent.get(spec.path).expect(200)).body.total).toBe(0);
     });
 
+    it('answers 401 to a create that raced the deletion of the owner’s account, and stores nothing', async () => {
+      const t = spec.app();
+      const owner = await t.signUp();
+      const deletion = t.db.createQueryRunner();
+      await deletion.connect();
+      try {
+        await deletion.startTransaction();
+        await deletion.query(`DELETE FROM users WHERE id = $1`, [owner.id]);
+        const create = owner.agent.post(spec.path).send(spec.valid).then((res) => ({ status: res.status, challenge: res.headers['www-authenticate'] }));
+        await t.untilALockIsAwaited(); // the insert's foreign-key check now waits for the account's row
+        await deletion.commitTransaction();
+        // What the next request would hear: the session went with the account (and a client refreshes, then signs out).
+        expect(await create).toEqual({ status: 401, challenge: 'Bearer error="invalid_token"' });
+      } finally {
+        await deletion.release();
+      }
+      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM "${spec.table}" WHERE user_id = $1`, [owner.id]);
+      expect(n).toBe(0);
+    });
+
     it('answers 404 for unknown and malformed ids', async () => {
       const t = spec.app();
       const owner = await t.signUp();

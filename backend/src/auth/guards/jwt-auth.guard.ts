@@ -14,6 +14,12 @@ export const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const NOT_AUTHENTICATED = 'Authentication is required: the access token is missing, invalid, expired or revoked.';
 
 /**
+ * A presented access token refused: bad, expired, revoked, or its account gone. RFC 6750's
+ * `invalid_token` tells a client to refresh; a wrong password elsewhere is a plain 401 and must not.
+ */
+export const tokenRefused = () => new ProblemException(401, NOT_AUTHENTICATED, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+
+/**
  * Global, default-deny authentication: every route needs a live access token unless it is marked
  * `@Public()`. A token counts only if its signature and claims verify AND its session is still
  * active (a primary-key lookup, shared with concurrent requests), which is what makes revocation
@@ -53,9 +59,7 @@ export class JwtAuthGuard implements CanActivate {
     if (token === undefined) throw unauthorized(NOT_AUTHENTICATED);
     const claims = this.tokens.verifyAccessToken(token);
     const user = claims && (await this.sessions.findActivePrincipal(claims.sub, claims.sid));
-    // RFC 6750: a presented token that is bad, expired or revoked is `invalid_token`, which tells a
-    // client to refresh; a wrong password elsewhere is a plain 401 and must not trigger that.
-    if (!user) throw new ProblemException(401, NOT_AUTHENTICATED, undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (!user) throw tokenRefused();
     request.user = user;
     return true;
   }
