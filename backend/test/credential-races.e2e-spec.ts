@@ -76,6 +76,21 @@ describe('Changes committed while a password check is in flight', () => {
     }
   });
 
+  it('a password change, an email change or an account deletion whose account was deleted meanwhile is refused as signed out, not as a wrong password or a 404', async () => {
+    for (const attempt of [
+      (user: SignedInUser) => user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'a new password 123' }),
+      (user: SignedInUser) => user.agent.patch('/api/users/me').send({ email: uniqueEmail('moved'), currentPassword: user.password }),
+      (user: SignedInUser) => user.agent.delete('/api/users/me').send({ password: user.password }),
+    ]) {
+      const user = await t.signUp();
+      // Another tab's deletion of the account (a double-submitted "delete my account" among them).
+      duringNextPasswordCheck(() => t.db.query('DELETE FROM users WHERE id = $1', [user.id]));
+      const res = await attempt(user);
+      // invalid_token: the client refreshes, is refused, and signs out, instead of blaming the password.
+      expect({ status: res.status, challenge: res.headers['www-authenticate'] }).toEqual({ status: 401, challenge: 'Bearer error="invalid_token"' });
+    }
+  });
+
   it('an email change made with the old password fails once the owner has changed it meanwhile', async () => {
     const { owner, attacker } = await ownerChangesPasswordDuringNextCheck();
     const stolen = uniqueEmail('attacker');

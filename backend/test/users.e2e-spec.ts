@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import type { Response } from 'supertest';
+import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createTestApp, uniqueEmail, type SignedInUser, type TestApp } from './kit/index.js';
 
 /** `/api/users` as API.md describes it: the caller's own account and the admin routes. */
@@ -55,6 +57,22 @@ describe('Users API', () => {
       const res = await user.agent.get('/api/users/me').expect(200);
       expectUser(res, [user.password, user.accessToken, user.refreshToken]);
       expect(res.body).toMatchObject({ id: user.id, email: user.email.toLowerCase(), name: 'Ada Lovelace', role: 'user', isActive: true });
+    });
+
+    it('GET of an account deleted after its session was checked is 401 invalid_token, like the next request, not 404', async () => {
+      const sessions = t.app.get(SessionsService);
+      for (const path of ['/api/users/me', '/api/auth/me']) {
+        const user = await t.signUp();
+        const check = sessions.findActivePrincipal.bind(sessions);
+        jest.spyOn(sessions, 'findActivePrincipal').mockImplementationOnce(async (userId, sessionId) => {
+          const principal = await check(userId, sessionId);
+          await t.db.query('DELETE FROM users WHERE id = $1', [user.id]);
+          return principal;
+        });
+        const res = await user.agent.get(path);
+        expect({ path, status: res.status, challenge: res.headers['www-authenticate'] }).toEqual({ path, status: 401, challenge: 'Bearer error="invalid_token"' });
+      }
+      jest.restoreAllMocks();
     });
 
     it('GET without a token is 401', async () => {

@@ -115,7 +115,7 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   @ApiProblems(401)
   async me(@CurrentUser() caller: AuthUser): Promise<UserResponse> {
-    return toUserResponse(await this.users.get(caller.id));
+    return toUserResponse(await this.users.getCaller(caller));
   }
 
   @Post('change-password')

@@ -11,9 +11,10 @@ import { describeError } from '../common/problem-details.filter.js';
 import { MailService } from '../mail/mail.service.js';
 import { SessionsService, type IssuedTokens, type RotatedTokens } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
-import type { PublicUser } from '../users/user.entity.js';
+import { User, type PublicUser } from '../users/user.entity.js';
 import { ACCOUNT_DISABLED, INCORRECT_CURRENT_PASSWORD, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
+import { tokenRefused } from './guards/jwt-auth.guard.js';
 import { PasswordResetToken, spendResetTokens } from './password-reset-token.entity.js';
 import { PasswordService } from './password.service.js';
 import { TokenService } from './token.service.js';
@@ -124,13 +125,16 @@ export class AuthService {
 
   /** Needs the current password (throttled like a login); ends every other session. */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
-    const user = await this.users.get(caller.id);
+    const user = await this.users.getCaller(caller);
     const ok = await this.attempts.counted(caller.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
     if (!ok) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
-      // Only over the hash just verified: a reset committed during the two hashes wins.
-      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+      // Only over the hash just verified: a reset committed during the two hashes wins. An account
+      // deleted meanwhile is signed out, not told its password was wrong.
+      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) {
+        throw (await em.getRepository(User).existsBy({ id: user.id })) ? unauthorized(INCORRECT_CURRENT_PASSWORD) : tokenRefused();
+      }
       await spendResetTokens(em, user.id, this.clock.now());
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);

@@ -20,7 +20,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiProblems(401)
   async me(@CurrentUser() caller: AuthUser): Promise<UserResponse> {
-    return toUserResponse(await this.users.get(caller.id));
+    return toUserResponse(await this.users.getCaller(caller));
   }
 
   @Patch('me')

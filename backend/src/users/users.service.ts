@@ -7,6 +7,7 @@ import { PasswordService } from '../auth/password.service.js';
 import { spendResetTokens } from '../auth/password-reset-token.entity.js';
 import { Clock } from '../common/clock.js';
 import { roleRequired } from '../auth/guards/roles.guard.js';
+import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
 import { canonicalEmail } from '../common/validators.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
@@ -62,6 +63,17 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * The caller's own account. Gone since the guard let the request in, it was deleted, and its
+   * sessions with it: that is the guard's refusal (invalid_token, so a client signs out) and not a
+   * missing resource, nor a wrong password further on.
+   */
+  async getCaller(caller: AuthUser): Promise<User> {
+    const user = await this.users.findOneBy({ id: caller.id });
+    if (!user) throw tokenRefused();
+    return user;
+  }
+
   /** Creates an account from a plaintext password (hashed first, outside any transaction). */
   async create(input: { email: string; password: string; name?: string | null; role?: Role }): Promise<User> {
     const { password, ...rest } = input;
@@ -94,7 +106,7 @@ export class UsersService {
    * email change stands only while the password checked is still the account's.
    */
   async updateMe(caller: AuthUser, dto: UpdateMeDto, meta: ClientMeta): Promise<User> {
-    const current = await this.get(caller.id);
+    const current = await this.getCaller(caller);
     let verifiedHash: string | undefined;
     if (dto.email !== undefined && dto.email !== current.email) {
       if (dto.currentPassword === undefined) {
@@ -109,7 +121,7 @@ export class UsersService {
       return await this.dataSource.transaction(async (em) => {
         const repo = em.getRepository(User);
         const user = await repo.findOne({ where: { id: caller.id }, lock: { mode: 'for_no_key_update' } });
-        if (!user) throw notFound('User not found.');
+        if (!user) throw tokenRefused();
         // Disabled meanwhile (its sessions are revoked): an email change in flight must not land.
         if (!user.isActive) throw unauthorized(ACCOUNT_DISABLED);
         const emailChanged = dto.email !== undefined && dto.email !== user.email;
@@ -149,12 +161,17 @@ export class UsersService {
    * is still the account's and it is active: a reset or a disable committed during the check wins.
    */
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
-    const user = await this.get(caller.id);
+    const user = await this.getCaller(caller);
     const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
     if (!ok) throw unauthorized('Incorrect password.');
     await this.dataSource.transaction(async (em) => {
-      const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
-      if (affected !== 1) throw unauthorized('Incorrect password.');
+      const repo = em.getRepository(User);
+      const { affected } = await repo.delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
+      if (affected !== 1) {
+        // Already deleted (a second tab, a double submit): the account is gone, the password was right.
+        if (!(await repo.existsBy({ id: user.id }))) throw tokenRefused();
+        throw unauthorized('Incorrect password.');
+      }
       await this.audit.record('account_deleted', { userId: user.id, sessionId: caller.sessionId, meta }, em);
     });
   }
