@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { AuthService } from '../src/auth/auth.service.js';
+import { MailService } from '../src/mail/mail.service.js';
 import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 describe('Sessions and account security', () => {
@@ -7,7 +9,10 @@ describe('Sessions and account security', () => {
     t = await createTestApp();
   });
   afterAll(() => t.close());
-  afterEach(() => t.clock.reset());
+  afterEach(() => {
+    t.clock.reset();
+    jest.restoreAllMocks();
+  });
 
   describe('GET /api/auth/sessions', () => {
     it('lists the user’s live sessions with device data, most recently used first, marking the current one', async () => {
@@ -196,6 +201,18 @@ describe('Sessions and account security', () => {
       expect(second.text).not.toContain(encodeURIComponent(first));
       // The first link still works within its hour; using it spends the second too.
       await t.http().post('/api/auth/reset-password').send({ token: first, newPassword: 'fresh password 3' }).expect(200);
+    });
+
+    it('a link whose mail could not be sent neither stays live nor holds back the next request’s mail', async () => {
+      const user = await t.signUp();
+      const mail = t.app.get(MailService);
+      jest.spyOn(mail, 'send').mockRejectedValueOnce(new Error('SMTP unavailable'));
+      await expect(t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null })).rejects.toThrow('SMTP unavailable');
+      expect(await t.db.query(`SELECT id FROM password_reset_tokens WHERE user_id = $1`, [user.id])).toEqual([]);
+      // Asking again at once (within the five minutes) mails a link that works.
+      await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
+      const token = /token=([\w-]+)/.exec((await t.waitForMail(user.email)).text)![1];
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 5' }).expect(200);
     });
 
     it('deletes an account’s spent and expired links when it makes a new one', async () => {

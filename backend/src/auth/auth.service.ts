@@ -159,6 +159,7 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     if (!user || !user.isActive) return;
     const token = TokenService.randomToken();
+    const tokenId = randomUUID();
     const now = this.clock.now();
     const created = await this.dataSource.transaction(async (em) => {
       // Serialises concurrent requests for one account, and reads the address again under the lock:
@@ -169,7 +170,7 @@ export class AuthService {
       if (await tokens.existsBy({ userId: user.id, createdAt: MoreThan(new Date(now.getTime() - RESET_MAIL_COOLDOWN_MS)) })) return false;
       await tokens.createQueryBuilder().delete().where('user_id = :userId AND (used_at IS NOT NULL OR expires_at <= :now)', { userId: user.id, now }).execute();
       await tokens.insert({
-        id: randomUUID(),
+        id: tokenId,
         userId: user.id,
         tokenHash: TokenService.hash(token),
         createdAt: now,
@@ -181,11 +182,18 @@ export class AuthService {
     });
     if (!created) return;
     const link = `${this.config.appUrl}/reset-password?token=${encodeURIComponent(token)}`;
-    await this.mail.send(
-      user.email,
-      'Reset your password',
-      `Someone (hopefully you) asked to reset the password of this account.\n\nOpen this link within one hour to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message: your password stays unchanged.`,
-    );
+    try {
+      await this.mail.send(
+        user.email,
+        'Reset your password',
+        `Someone (hopefully you) asked to reset the password of this account.\n\nOpen this link within one hour to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message: your password stays unchanged.`,
+      );
+    } catch (error) {
+      // A link nobody received must not stay live, nor count as the account's mail of the last five
+      // minutes: the user's next request would then mail nothing at all.
+      await this.dataSource.getRepository(PasswordResetToken).delete({ id: tokenId });
+      throw error;
+    }
   }
 
   /** Spends a reset token (single use, one hour), sets the password, and ends every session. */
