@@ -121,6 +121,29 @@ describe('Users API', () => {
       await login(other.email, other.password).then((r) => expect(r.status).toBe(200));
     });
 
+    it('PATCH to the email of an account that is taking the caller’s at the same moment (a swap) is 409, never a 500', async () => {
+      const user = await t.signUp();
+      const other = await t.signUp();
+      // The other account's change, pinned where the race puts it: its row already written (its own
+      // address let go), the caller's address not yet checked.
+      const swap = t.db.createQueryRunner();
+      await swap.connect();
+      try {
+        await swap.startTransaction();
+        await swap.query(`UPDATE users SET email = $2 WHERE id = $1`, [other.id, uniqueEmail('interim')]);
+        const patch = user.agent.patch('/api/users/me').send({ email: other.email, currentPassword: user.password }).then((res) => [res.status, res.body.detail]);
+        await t.untilALockIsAwaited(); // the PATCH waits for the other account's address to be let go
+        const taking = swap.query(`UPDATE users SET email = $2 WHERE id = $1`, [other.id, user.email.toLowerCase()]).catch(() => undefined);
+        // Each now waits for the other: PostgreSQL fails one of them (a deadlock). Either way the address was taken.
+        expect(await patch).toEqual([409, 'Email already registered']);
+        await taking;
+      } finally {
+        await swap.rollbackTransaction().catch(() => undefined);
+        await swap.release();
+      }
+      expect((await user.agent.get('/api/users/me').expect(200)).body.email).toBe(user.email.toLowerCase());
+    });
+
     it('PATCH refuses a new email without the current password (422) or with a wrong one (401), changing nothing', async () => {
       const user = await t.signUp({ name: 'Kept' });
       const newEmail = uniqueEmail('takeover');

@@ -24,6 +24,14 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 }
 
+/**
+ * Two accounts taking each other's email at once have each written their row and then wait for the
+ * other's index entry; PostgreSQL ends the cycle by failing one of them as a deadlock.
+ */
+function isDeadlock(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '40P01';
+}
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -136,7 +144,9 @@ export class UsersService {
         return saved;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
+      // The deadlock's loser found the address as taken as the other will (the only other rows this
+      // transaction waits for are its own account's, locked first).
+      if (isUniqueViolation(error) || isDeadlock(error)) throw conflict(EMAIL_TAKEN);
       throw error;
     }
   }
