@@ -1,4 +1,40 @@
-import { createTestApp, type TestApp } from './kit/index.js';
+import { createTestApp, type TestAgent, type TestApp } from './kit/index.js';
+
+type Schema = { $ref?: string; type?: string; format?: string; example?: unknown; default?: unknown; enum?: unknown[]; minLength?: number; maxLength?: number; minimum?: number; readOnly?: boolean; properties?: Record<string, Schema>; items?: Schema };
+type MediaType = { schema?: Schema; example?: unknown; examples?: Record<string, { value: unknown }> };
+
+/**
+ * The body Swagger UI 5 prefills for a media type when "Try it out" is pressed (its JSON Schema 5
+ * sample generator): the media type's first example, else each property's `example`, `default`,
+ * first `enum` value, or a placeholder for its type and format, padded to `minLength`.
+ */
+function swaggerUiSample(media: MediaType, schemas: Record<string, Schema>): unknown {
+  if (media.examples) return Object.values(media.examples)[0].value;
+  if (media.example !== undefined) return media.example;
+  const sample = (schema: Schema): unknown => {
+    if (schema.$ref) return sample(schemas[schema.$ref.split('/').pop()!]);
+    if (schema.example !== undefined) return schema.example;
+    if (schema.default !== undefined) return schema.default;
+    if (schema.enum) return schema.enum[0];
+    switch (schema.type) {
+      case 'object':
+        return Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([, p]) => !p.readOnly).map(([name, p]) => [name, sample(p)]));
+      case 'array':
+        return [sample(schema.items ?? {})];
+      case 'integer':
+      case 'number':
+        return schema.minimum ?? 0;
+      case 'boolean':
+        return true;
+      default: {
+        const placeholder = { email: 'user@example.com', uuid: '3fa85f64-5717-4562-b3fc-2c963f66afa6', date: new Date().toISOString().slice(0, 10), 'date-time': new Date().toISOString() }[schema.format ?? ''] ?? 'string';
+        return placeholder.padEnd(schema.minLength ?? 0, placeholder).slice(0, schema.maxLength ?? Infinity);
+      }
+    }
+  };
+  return sample(media.schema ?? {});
+}
+
 
 /** The routes of ../shared/API.md, plus the admin audit trail: the OpenAPI document must list exactly these. */
 const CONTRACT: Record<string, string[]> = {
@@ -26,7 +62,7 @@ const CONTRACT: Record<string, string[]> = {
 const PUBLIC = ['post /api/auth/register', 'post /api/auth/login', 'post /api/auth/refresh', 'post /api/auth/logout', 'post /api/auth/forgot-password', 'post /api/auth/reset-password', 'get /api/health'];
 const ADMIN = ['get /api/users', 'get /api/users/{id}', 'patch /api/users/{id}', 'get /api/admin/auth-events'];
 
-type Operation = { security?: unknown[]; 'x-required-roles'?: string[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown>; required?: boolean } };
+type Operation = { security?: Record<string, unknown>[]; parameters?: { in: string; name: string; schema?: Schema }[]; 'x-required-roles'?: string[]; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: { content: Record<string, MediaType>; required?: boolean } };
 
 describe('OpenAPI document and Swagger UI', () => {
   let t: TestApp;
@@ -175,6 +211,58 @@ describe('OpenAPI document and Swagger UI', () => {
       ['limit', 'integer'],
       ['offset', 'integer'],
     ]);
+  });
+
+  /** The operations whose prefilled example cannot succeed, with the status it gets and why; every other one must succeed. */
+  const EXAMPLE_FAILS: Record<string, [number, string]> = {
+    'post /api/auth/change-password': [401, 'the example cannot know the current password'],
+    'delete /api/users/me': [401, 'the example cannot know the password'],
+    'post /api/auth/reset-password': [400, 'the example token is not one a reset mail carried'],
+  };
+
+  it('answers the body Swagger UI prefills, sent as Swagger UI sends it after Authorize, with the documented success (or the one expected, documented failure) for every operation and media type', async () => {
+    const schemas = (doc.components as unknown as { schemas: Record<string, Schema> }).schemas;
+    const origin = `http://localhost:${t.config.port}`;
+    // The account of the examples: register's example creates it, the login examples sign it in.
+    const account = swaggerUiSample(doc.paths['/api/auth/register'].post.requestBody!.content['application/json'], schemas) as { email: string; password: string };
+    const admin = await t.createUser({ role: 'admin' });
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).flatMap(([method, op]) => Object.keys(op.requestBody?.content ?? { none: {} }).map((media) => ({ path, method, op, media }))));
+    // Register first: before it, the examples' account does not exist.
+    operations.sort((a, b) => Number(b.path === '/api/auth/register') - Number(a.path === '/api/auth/register'));
+    const outcomes: unknown[] = [];
+    const expected: unknown[] = [];
+    for (const { path, method, op, media } of operations) {
+      const at = `${method} ${path}${op.requestBody ? ` ${media}` : ''}`;
+      // A browser that pressed Authorize (the password flow, which also sets the cookies), fresh for each operation.
+      const browser: TestAgent = t.http();
+      let accessToken: string | undefined;
+      if (path !== '/api/auth/register') {
+        const credentials = op['x-required-roles'] ? admin : account;
+        const signIn = await browser.post('/api/auth/login').type('form').send({ grant_type: 'password', username: credentials.email, password: credentials.password }).expect(200);
+        accessToken = signIn.body.access_token as string;
+      }
+      const ids: Record<string, string> = {};
+      if (path === '/api/tasks/{id}') ids.id = (await t.bearer(accessToken!).post('/api/tasks').send({ title: 'Someone’s task' }).expect(201)).body.id as string;
+      if (path === '/api/users/{id}') ids.id = (await t.signIn(account)).id;
+      if (path === '/api/auth/sessions/{id}') {
+        const other = await t.signIn(account);
+        ids.id = ((await t.bearer(other.accessToken).get('/api/auth/sessions').expect(200)).body as { id: string; current: boolean }[]).find((s) => s.current)!.id;
+      }
+      // Swagger UI fills path parameters from what the user typed and query parameters with their defaults.
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]);
+      const query = Object.fromEntries((op.parameters ?? []).filter((p) => p.in === 'query' && p.schema?.default !== undefined).map((p) => [p.name, String(p.schema!.default)]));
+      let req = browser[method as 'get'](url).query(query).set('Origin', origin).set('Sec-Fetch-Site', 'same-origin');
+      // It sends the bearer wherever the operation's security (or the document's) names a scheme it holds.
+      if (accessToken && (op.security ?? doc.security).some((requirement) => 'bearer' in (requirement as object) || 'oauth2' in (requirement as object))) req = req.set('Authorization', `Bearer ${accessToken}`);
+      if (op.requestBody) req = req.type(media === 'application/json' ? 'json' : 'form').send(swaggerUiSample(op.requestBody.content[media], schemas) as object);
+      const res = await req;
+      const success = Object.keys(op.responses).find((status) => status.startsWith('2'))!;
+      const status = EXAMPLE_FAILS[`${method} ${path}`]?.[0] ?? Number(success);
+      const mediaTypes = (status: number) => Object.keys(op.responses[status]?.content ?? {});
+      outcomes.push({ at, status: res.status, documented: String(res.status) in op.responses, type: res.status === 204 ? undefined : res.headers['content-type']?.split(';')[0], types: mediaTypes(res.status) });
+      expected.push({ at, status, documented: true, type: status === 204 ? undefined : mediaTypes(status)[0], types: mediaTypes(status) });
+    }
+    expect(outcomes).toEqual(expected);
   });
 
   it('serves Swagger UI at /api/docs, whose password flow logs in with email + password', async () => {

@@ -18,7 +18,7 @@ import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { clearAuthCookies, CLEARS_AUTH_COOKIES, REFRESH_COOKIE, setAuthCookies, SETS_AUTH_COOKIES } from './cookies.js';
-import { ChangePasswordDto, ForgotPasswordDto, LoginDto, LoginFormDto, LoginJsonDto, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, LoginFormDto, LoginJsonDto, REFRESH_BODY_EXAMPLES, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
 import { extractAccessToken } from './access-token.js';
 
 const RESET_REQUESTED = 'If an account exists for this email, a password reset link has been sent to it.';
@@ -66,7 +66,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the refresh token (from the refresh_token cookie or the body) for a new pair' })
   // The cookie alone is enough: the body is optional, which Nest's generated document would not say.
-  @ApiBody({ type: RefreshDto, required: false })
+  @ApiBody({ type: RefreshDto, required: false, examples: REFRESH_BODY_EXAMPLES })
   @ApiOkResponse({ type: TokensResponse, description: 'A new pair; the presented refresh token is spent', headers: SETS_AUTH_COOKIES })
   @ApiProblems(401, 422, 429)
   async refresh(
@@ -85,7 +85,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (refresh token from cookie/body and/or the bearer token); clears both cookies. Idempotent.' })
-  @ApiBody({ type: RefreshDto, required: false })
+  @ApiBody({ type: RefreshDto, required: false, examples: REFRESH_BODY_EXAMPLES })
   @ApiOkResponse({ type: DetailResponse, description: 'Signed out (also when already signed out)', headers: CLEARS_AUTH_COOKIES })
   @ApiProblems(422, 429)
   async logout(

@@ -88,6 +88,16 @@ export class LoginFormDto extends PickType(LoginDto, ['password', 'grant_type', 
   username: string;
 }
 
+/**
+ * What Swagger UI prefills for refresh and sign-out: its first example. Without one it built
+ * `{ "refresh_token": "string" }`, which replaces the cookie a signed-in browser already sends, so
+ * "Try it out" answered 401 to a user holding a valid refresh token.
+ */
+export const REFRESH_BODY_EXAMPLES = {
+  cookie: { summary: 'Empty: the refresh_token cookie is used', value: {} },
+  body: { summary: 'The refresh token in the body (a client without cookies)', value: { refresh_token: '<refresh_token from login>' } },
+};
+
 export class RefreshDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 512, description: 'Taken from the refresh_token cookie when absent' })
   @IsOptional()
