@@ -9,7 +9,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_COOKIE } from './auth/cookies.js';
 import { UNSAFE_METHODS } from './auth/guards/jwt-auth.guard.js';
-import { PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
+import { CREDENTIALS_OPTIONAL, PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { BODY_BY_MEDIA_TYPE, problemResponse } from './common/openapi.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
@@ -63,7 +63,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 }
 
 interface DocumentedOperation {
-  [PUBLIC_EXTENSION]?: boolean;
+  [PUBLIC_EXTENSION]?: boolean | typeof CREDENTIALS_OPTIONAL;
   [BODY_BY_MEDIA_TYPE]?: Record<string, string>;
   security?: unknown[];
   responses?: Record<string, unknown>;
@@ -97,8 +97,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       if (typeof operation !== 'object' || !operation?.responses) continue;
       // @nestjs/swagger drops an empty per-operation `security`, yet `[]` is how OpenAPI says "no
       // auth needed" under a document-wide requirement: add it for routes marked @Public(). The
-      // marker itself was only for this.
-      if (operation[PUBLIC_EXTENSION]) operation.security = [];
+      // marker itself was only for this. An open route that reads credentials when sent lists an
+      // empty requirement first and then the document's: optional, and Swagger UI sends its bearer.
+      if (operation[PUBLIC_EXTENSION]) operation.security = operation[PUBLIC_EXTENSION] === CREDENTIALS_OPTIONAL ? [{}, ...(document.security ?? [])] : [];
       delete operation[PUBLIC_EXTENSION];
       // The global throttler guards every route: each may answer 429. A route that reads a body may
       // also meet malformed JSON, an oversized body or a foreign content type before validation.

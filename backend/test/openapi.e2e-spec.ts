@@ -87,7 +87,9 @@ describe('OpenAPI document and Swagger UI', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const key = `${method} ${path}`;
-        if (PUBLIC.includes(key)) expect({ key, security: op.security }).toEqual({ key, security: [] });
+        // Sign-out is open, yet ends the session of a bearer it is sent: its schemes are optional.
+        if (key === 'post /api/auth/logout') expect({ key, security: op.security }).toEqual({ key, security: [{}, ...doc.security] });
+        else if (PUBLIC.includes(key)) expect({ key, security: op.security }).toEqual({ key, security: [] });
         else expect({ key, security: op.security }).toEqual({ key, security: undefined });
       }
     }
@@ -263,6 +265,18 @@ describe('OpenAPI document and Swagger UI', () => {
       expected.push({ at, status, documented: true, type: status === 204 ? undefined : mediaTypes(status)[0], types: mediaTypes(status) });
     }
     expect(outcomes).toEqual(expected);
+  });
+
+  it('ends the Authorize session when Swagger UI signs out: sign-out is open, but its security names the bearer, so Swagger UI sends it', async () => {
+    const user = await t.signUp();
+    const logout = doc.paths['/api/auth/logout'].post;
+    // Swagger UI attaches a pasted token only to operations whose security names its scheme.
+    const sendsBearer = (logout.security ?? doc.security).some((requirement) => 'bearer' in (requirement as object));
+    const schemas = (doc.components as unknown as { schemas: Record<string, Schema> }).schemas;
+    let req = t.http().post('/api/auth/logout').set('Origin', `http://localhost:${t.config.port}`).set('Sec-Fetch-Site', 'same-origin');
+    if (sendsBearer) req = req.set('Authorization', `Bearer ${user.accessToken}`);
+    await req.send(swaggerUiSample(logout.requestBody!.content['application/json'], schemas) as object).expect(200);
+    await t.bearer(user.accessToken).get('/api/auth/me').expect(401);
   });
 
   it('serves Swagger UI at /api/docs, whose password flow logs in with email + password', async () => {

@@ -81,7 +81,7 @@ export class AuthController {
     return this.tokenResponse(reply, user, tokens);
   }
 
-  @Public()
+  @Public({ readsCredentials: true })
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (refresh token from cookie/body and/or the bearer token); clears both cookies. Idempotent.' })
