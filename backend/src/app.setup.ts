@@ -83,7 +83,17 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/api/auth/login', scopes: {} } } }, 'oauth2')
     // What a browser sends instead (set by register, login and refresh); Swagger UI cannot send it.
-    .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE }, 'cookie')
+    .addCookieAuth(
+      ACCESS_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: ACCESS_COOKIE,
+        description:
+          'The httpOnly cookie that register, login and refresh set. A browser sends it by itself; a value typed here is not sent (browsers forbid scripts a Cookie header), and Swagger UI’s Logout does not clear it: call POST /api/auth/logout.',
+      },
+      'cookie',
+    )
     // Default-deny, documented: every operation needs one of the three, unless marked @Public().
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('oauth2')

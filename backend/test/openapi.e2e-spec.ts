@@ -81,7 +81,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('requires bearer, OAuth2 or the access_token cookie everywhere except the public routes, which say so', () => {
     expect(doc.security).toEqual([{ bearer: [] }, { oauth2: [] }, { cookie: [] }]);
-    expect(doc.components.securitySchemes.cookie).toEqual({ type: 'apiKey', in: 'cookie', name: 'access_token' });
+    expect(doc.components.securitySchemes.cookie).toEqual({ type: 'apiKey', in: 'cookie', name: 'access_token', description: expect.stringMatching(/httpOnly[\s\S]*not sent[\s\S]*POST \/api\/auth\/logout/) });
     expect(doc.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/api/auth/login');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, ops] of Object.entries(doc.paths)) {
