@@ -74,6 +74,35 @@ test('changing the password signs the other devices out', async ({ page, newDevi
   await other.waitForURL('**/dashboard');
 });
 
+test('a form the backend throttled waits out its Retry-After, counting down, before it can be sent again', async ({ page }) => {
+  const email = uniqueEmail('throttled');
+  await registerOnBackend(email);
+  await signedIn(page, email);
+
+  const form = page.getByRole('form', { name: 'Change password' });
+  await form.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+  await form.getByLabel('Repeat new password').fill('a brand new passphrase');
+  // Five wrong guesses are answered as such (LOGIN_MAX_FAILURES is 5 here); the sixth is a 429.
+  for (let guess = 1; guess <= 5; guess += 1) {
+    await form.getByLabel('Current password').fill(`not my password ${guess}`);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect(form.getByLabel('Current password')).toHaveAccessibleDescription('Your current password is not correct.');
+  }
+  await form.getByLabel('Current password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/^Too many attempts\. Please wait \d+ (seconds?|minutes?) and try again\.$/);
+  const waiting = form.getByRole('button', { name: /^Try again in \d+s$/ });
+  await expect(waiting).toBeDisabled();
+  // It counts down: the label changes while the button stays disabled.
+  const first = await waiting.textContent();
+  await expect(waiting).not.toHaveText(first!, { timeout: 3_000 });
+  await expect(waiting).toBeDisabled();
+  // Enter in a field does not send it either (no enabled submit button, no implicit submission).
+  const answered = page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/settings', { timeout: 1_500 }).then(() => true, () => false);
+  await form.getByLabel('Current password').press('Enter');
+  expect(await answered).toBe(false);
+});
+
 test('updates the profile, and explains a taken email', async ({ page }) => {
   const email = uniqueEmail('profile');
   const taken = uniqueEmail('someone-else');

@@ -43,6 +43,15 @@ export function Button({
   );
 }
 
+/** A form's submit button: disabled, counting down, while the backend asks to wait (429 Retry-After). */
+export function SubmitButton({ waitSeconds = 0, disabled, children, ...props }: ComponentProps<typeof Button> & { waitSeconds?: number }) {
+  return (
+    <Button type="submit" {...props} disabled={disabled || waitSeconds > 0}>
+      {waitSeconds > 0 ? `Try again in ${waitSeconds}s` : children}
+    </Button>
+  );
+}
+
 export function Spinner({ className }: { className?: string }) {
   return (
     <svg className={cx('size-4 animate-spin', className)} viewBox="0 0 24 24" fill="none" aria-hidden="true">

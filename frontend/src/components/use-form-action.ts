@@ -1,6 +1,7 @@
 'use client';
 import { startTransition, useActionState, type FormEvent } from 'react';
 import type { ActionState } from '@/lib/action-state';
+import { useRetryCountdown } from './use-retry-countdown';
 
 /**
  * useActionState, submitted from onSubmit instead of the form's `action` prop. React resets a form
@@ -8,11 +9,18 @@ import type { ActionState } from '@/lib/action-state';
  * "not like that"; dispatching ourselves keeps their input, and forms reset themselves on success.
  */
 export function useFormAction(action: (previous: ActionState, form: FormData) => Promise<ActionState>, initial: ActionState) {
-  const [state, dispatch, pending] = useActionState(action, initial);
+  const { secondsLeft, waitFor } = useRetryCountdown();
+  const [state, dispatch, pending] = useActionState(async (previous: ActionState, form: FormData) => {
+    const next = await action(previous, form);
+    // A 429's Retry-After: the submit button waits it out (SubmitButton shows the countdown).
+    waitFor(next.errors.retryAfterSeconds);
+    return next;
+  }, initial);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (secondsLeft > 0) return;
     const form = new FormData(event.currentTarget);
     startTransition(() => dispatch(form));
   };
-  return [state, onSubmit, pending] as const;
+  return [state, onSubmit, pending, secondsLeft] as const;
 }

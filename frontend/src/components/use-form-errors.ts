@@ -1,6 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormErrors } from '@/lib/backend/problem';
+import { useRetryCountdown } from './use-retry-countdown';
 
 /**
  * Form error state that moves focus to the first field in error (or the form message), and keeps
@@ -8,15 +9,17 @@ import type { FormErrors } from '@/lib/backend/problem';
  */
 export function useFormErrors(formRef: React.RefObject<HTMLFormElement | null>) {
   const [errors, setErrorsState] = useState<FormErrors>({ fields: {} });
-  const [waitUntil, setWaitUntil] = useState<number | null>(null);
-  const [, tick] = useState(0);
+  const { secondsLeft, waitFor } = useRetryCountdown();
   const focusNext = useRef(false);
 
-  const setErrors = useCallback((next: FormErrors) => {
-    setErrorsState(next);
-    if (next.retryAfterSeconds) setWaitUntil(Date.now() + next.retryAfterSeconds * 1000);
-    focusNext.current = true;
-  }, []);
+  const setErrors = useCallback(
+    (next: FormErrors) => {
+      setErrorsState(next);
+      waitFor(next.retryAfterSeconds);
+      focusNext.current = true;
+    },
+    [waitFor],
+  );
 
   useEffect(() => {
     if (!focusNext.current || !formRef.current) return;
@@ -28,15 +31,5 @@ export function useFormErrors(formRef: React.RefObject<HTMLFormElement | null>) 
     target?.focus();
   }, [errors, formRef]);
 
-  useEffect(() => {
-    if (!waitUntil) return;
-    const timer = setInterval(() => {
-      if (Date.now() >= waitUntil) setWaitUntil(null);
-      else tick((n) => n + 1);
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [waitUntil]);
-
-  const secondsLeft = waitUntil ? Math.max(0, Math.ceil((waitUntil - Date.now()) / 1000)) : 0;
   return { errors, setErrors, clear: () => setErrorsState({ fields: {} }), secondsLeft };
 }

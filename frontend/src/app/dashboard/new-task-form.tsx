@@ -3,13 +3,13 @@ import { useEffect, useRef } from 'react';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
-import { Button } from '@/components/ui';
+import { SubmitButton } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import { createTask } from './actions';
 import { TaskFields } from './task-fields';
 
 export function NewTaskForm() {
-  const [state, onSubmit, pending] = useFormAction(createTask, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(createTask, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -30,9 +30,9 @@ export function NewTaskForm() {
         <p role="status" className="text-sm text-emerald-700">
           {state.ok ? state.message : ''}
         </p>
-        <Button type="submit" pending={pending}>
+        <SubmitButton pending={pending} waitSeconds={secondsLeft}>
           Add task
-        </Button>
+        </SubmitButton>
       </div>
     </form>
   );

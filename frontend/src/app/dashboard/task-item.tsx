@@ -2,7 +2,7 @@
 import { useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
-import { Badge, Button, cx } from '@/components/ui';
+import { Badge, Button, SubmitButton, cx } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import type { Schemas } from '@/lib/backend/client';
 import { formatDueDate, isOverdue } from '@/lib/tasks';
@@ -113,7 +113,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
 }
 
 function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
-  const [state, onSubmit, pending] = useFormAction(updateTask.bind(null, task.id), IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(updateTask.bind(null, task.id), IDLE);
   const titleRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => titleRef.current?.focus(), []);
@@ -129,9 +129,9 @@ function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
         <Button type="button" variant="secondary" onClick={onDone}>
           Cancel
         </Button>
-        <Button type="submit" pending={pending}>
+        <SubmitButton pending={pending} waitSeconds={secondsLeft}>
           Save
-        </Button>
+        </SubmitButton>
       </div>
     </form>
   );

@@ -3,13 +3,13 @@ import { useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
-import { Button, Field } from '@/components/ui';
+import { Field, SubmitButton } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { deleteAccount } from './actions';
 
 export function DeleteAccountForm() {
-  const [state, onSubmit, pending] = useFormAction(deleteAccount, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(deleteAccount, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   const e = state.errors.fields;
@@ -37,9 +37,9 @@ export function DeleteAccountForm() {
         )}
       </div>
       <div className="flex justify-end">
-        <Button type="submit" variant="danger" pending={pending}>
+        <SubmitButton variant="danger" pending={pending} waitSeconds={secondsLeft}>
           Delete my account
-        </Button>
+        </SubmitButton>
       </div>
     </form>
   );

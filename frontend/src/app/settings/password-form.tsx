@@ -3,13 +3,13 @@ import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
-import { Button, Field } from '@/components/ui';
+import { Field, SubmitButton } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { changePassword } from './actions';
 
 export function PasswordForm({ email }: { email: string }) {
-  const [state, onSubmit, pending] = useFormAction(changePassword, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(changePassword, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   useEffect(() => {
@@ -36,9 +36,9 @@ export function PasswordForm({ email }: { email: string }) {
         <p role="status" className="text-sm text-emerald-700">
           {state.ok ? state.message : ''}
         </p>
-        <Button type="submit" pending={pending}>
+        <SubmitButton pending={pending} waitSeconds={secondsLeft}>
           Change password
-        </Button>
+        </SubmitButton>
       </div>
     </form>
   );

@@ -3,13 +3,13 @@ import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
-import { Button, controlClass, Field } from '@/components/ui';
+import { Field, SubmitButton, controlClass } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { updateProfile } from './actions';
 
 export function ProfileForm({ name, email }: { name: string; email: string }) {
-  const [state, onSubmit, pending] = useFormAction(updateProfile, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(updateProfile, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -36,9 +36,9 @@ export function ProfileForm({ name, email }: { name: string; email: string }) {
         <p role="status" className="text-sm text-emerald-700">
           {state.ok ? state.message : ''}
         </p>
-        <Button type="submit" pending={pending}>
+        <SubmitButton pending={pending} waitSeconds={secondsLeft}>
           Save profile
-        </Button>
+        </SubmitButton>
       </div>
     </form>
   );

@@ -2,13 +2,13 @@
 import { useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
-import { Alert, Button, controlClass, Field } from '@/components/ui';
+import { Alert, Field, SubmitButton, controlClass } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { requestPasswordReset } from '../actions';
 
 export function ForgotPasswordForm() {
-  const [state, onSubmit, pending] = useFormAction(requestPasswordReset, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(requestPasswordReset, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   if (state.ok) return <Alert tone="success">{state.message}</Alert>;
@@ -18,9 +18,9 @@ export function ForgotPasswordForm() {
       <Field id="email" label="Email address" error={state.errors.fields.email}>
         {(aria) => <input {...aria} name="email" type="email" autoComplete="email" maxLength={320} required className={controlClass(!!state.errors.fields.email)} />}
       </Field>
-      <Button type="submit" pending={pending} className="w-full">
+      <SubmitButton pending={pending} waitSeconds={secondsLeft} className="w-full">
         Send reset link
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { PasswordInput } from '@/components/password-input';
-import { Button, controlClass, Field } from '@/components/ui';
+import { Field, SubmitButton, controlClass } from '@/components/ui';
 import { useFormErrors } from '@/components/use-form-errors';
 import { authClient } from '@/lib/auth-client';
 import { describeAuthClientError } from '@/lib/client-errors';
@@ -56,9 +56,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
           Forgot password?
         </Link>
       </div>
-      <Button type="submit" pending={pending} disabled={secondsLeft > 0} className="w-full">
-        {secondsLeft > 0 ? `Try again in ${secondsLeft}s` : pending ? 'Signing in…' : 'Sign in'}
-      </Button>
+      <SubmitButton pending={pending} waitSeconds={secondsLeft} className="w-full">
+        {pending ? 'Signing in…' : 'Sign in'}
+      </SubmitButton>
     </form>
   );
 }

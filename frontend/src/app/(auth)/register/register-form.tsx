@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { PasswordInput } from '@/components/password-input';
-import { Button, controlClass, Field } from '@/components/ui';
+import { Field, SubmitButton, controlClass } from '@/components/ui';
 import { useFormErrors } from '@/components/use-form-errors';
 import { authClient } from '@/lib/auth-client';
 import { describeAuthClientError } from '@/lib/client-errors';
@@ -66,9 +66,9 @@ export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
       <Field id="password" label="Password" hint="At least 8 characters. A longer passphrase is stronger." error={errors.fields.password}>
         {(aria) => <PasswordInput {...aria} name="password" autoComplete="new-password" required invalid={!!errors.fields.password} />}
       </Field>
-      <Button type="submit" pending={pending} disabled={secondsLeft > 0} className="w-full">
-        {secondsLeft > 0 ? `Try again in ${secondsLeft}s` : pending ? 'Creating your account…' : 'Create account'}
-      </Button>
+      <SubmitButton pending={pending} waitSeconds={secondsLeft} className="w-full">
+        {pending ? 'Creating your account…' : 'Create account'}
+      </SubmitButton>
     </form>
   );
 }

@@ -4,13 +4,13 @@ import { useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
-import { Alert, Button, buttonClass, Field } from '@/components/ui';
+import { Alert, Field, SubmitButton, buttonClass } from '@/components/ui';
 import { useFocusFirstError } from '@/components/use-focus-error';
 import { IDLE } from '@/lib/action-state';
 import { resetPassword } from '../actions';
 
 export function ResetPasswordForm({ token }: { token: string }) {
-  const [state, onSubmit, pending] = useFormAction(resetPassword, IDLE);
+  const [state, onSubmit, pending, secondsLeft] = useFormAction(resetPassword, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
   if (state.ok) {
@@ -34,9 +34,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <Field id="confirmPassword" label="Repeat new password" error={e.confirmPassword}>
         {(aria) => <PasswordInput {...aria} name="confirmPassword" autoComplete="new-password" required invalid={!!e.confirmPassword} />}
       </Field>
-      <Button type="submit" pending={pending} className="w-full">
+      <SubmitButton pending={pending} waitSeconds={secondsLeft} className="w-full">
         Set new password
-      </Button>
+      </SubmitButton>
     </form>
   );
 }
