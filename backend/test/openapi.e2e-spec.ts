@@ -244,8 +244,15 @@ describe('OpenAPI document and Swagger UI', () => {
         accessToken = signIn.body.access_token as string;
       }
       const ids: Record<string, string> = {};
-      if (path === '/api/tasks/{id}') ids.id = (await t.bearer(accessToken!).post('/api/tasks').send({ title: 'Someone’s task' }).expect(201)).body.id as string;
       if (path === '/api/users/{id}') ids.id = (await t.signIn(account)).id;
+      // An owned resource's item (tasks, and any module generate:resource adds): one its collection's
+      // own example creates, as a Swagger UI user would before trying the item's operations.
+      const collection = /^(.*)\/\{id\}$/.exec(path)?.[1];
+      const create = collection === undefined || path === '/api/users/{id}' ? undefined : doc.paths[collection]?.post;
+      if (create?.requestBody) {
+        const body = swaggerUiSample(create.requestBody.content['application/json'], schemas) as object;
+        ids.id = (await t.bearer(accessToken!).post(collection!).send(body).expect(201)).body.id as string;
+      }
       if (path === '/api/auth/sessions/{id}') {
         const other = await t.signIn(account);
         ids.id = ((await t.bearer(other.accessToken).get('/api/auth/sessions').expect(200)).body as { id: string; current: boolean }[]).find((s) => s.current)!.id;
