@@ -1,6 +1,7 @@
-import { QueryFailedError, type DeepPartial, type FindOptionsOrder, type Repository } from 'typeorm';
+import type { DeepPartial, FindOptionsOrder, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
+import { FOREIGN_KEY_VIOLATION, failedWith } from '../database/postgres-errors.js';
 import { deleteOwned, findOwned, ownedBy, type Owned } from './ownership.js';
 import { notFound } from './problem.js';
 
@@ -44,7 +45,7 @@ export abstract class OwnedResourceService<T extends Owned> {
     try {
       return await this.repository.save(entity);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23503') {
+      if (failedWith(error, FOREIGN_KEY_VIOLATION)) {
         const [account] = (await this.repository.query(`SELECT 1 FROM users WHERE id = $1`, [owner.id])) as unknown[];
         if (!account) throw tokenRefused();
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
@@ -10,6 +10,7 @@ import { roleRequired } from '../auth/guards/roles.guard.js';
 import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
 import { canonicalEmail } from '../common/validators.js';
+import { DEADLOCK_DETECTED, failedWith, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
@@ -19,18 +20,6 @@ import { User, type Role } from './user.entity.js';
 export const EMAIL_TAKEN = 'Email already registered';
 export const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
 export const ACCOUNT_DISABLED = 'This account has been disabled.';
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
-}
-
-/**
- * Two accounts taking each other's email at once have each written their row and then wait for the
- * other's index entry; PostgreSQL ends the cycle by failing one of them as a deadlock.
- */
-function isDeadlock(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '40P01';
-}
 
 @Injectable()
 export class UsersService {
@@ -98,7 +87,7 @@ export class UsersService {
     try {
       return await repo.save(repo.create({ email: canonicalEmail(input.email), passwordHash: input.passwordHash, name: input.name ?? null, role: input.role ?? 'user' }));
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(EMAIL_TAKEN);
+      if (failedWith(error, UNIQUE_VIOLATION)) throw conflict(EMAIL_TAKEN);
       throw error;
     }
   }
@@ -144,9 +133,11 @@ export class UsersService {
         return saved;
       });
     } catch (error) {
-      // The deadlock's loser found the address as taken as the other will (the only other rows this
-      // transaction waits for are its own account's, locked first).
-      if (isUniqueViolation(error) || isDeadlock(error)) throw conflict(EMAIL_TAKEN);
+      // A deadlock here is two accounts taking each other's address at once: each wrote its row, then
+      // waited for the other's index entry, and PostgreSQL failed one. That one found the address
+      // taken, as a unique violation would have said (the only other rows this transaction waits
+      // for are its own account's, locked first).
+      if (failedWith(error, UNIQUE_VIOLATION) || failedWith(error, DEADLOCK_DETECTED)) throw conflict(EMAIL_TAKEN);
       throw error;
     }
   }
