@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { jest } from '@jest/globals';
+import { ResilientThrottlerStorage } from '../src/throttling/resilient-storage.js';
 import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +25,19 @@ describe('Throttling per client IP', () => {
     await t.http().post('/api/auth/login').set('X-Forwarded-For', '203.0.113.99').set('X-Real-IP', '203.0.113.99').send(body).expect(429);
   });
 
+});
+
+describe('Throttler counters and the app’s lifetime', () => {
+  it('closing the app closes the in-memory counters (their sweep timer no longer holds the app in memory)', async () => {
+    const app = await createTestApp();
+    const shutdown = jest.spyOn(ResilientThrottlerStorage.prototype, 'onApplicationShutdown');
+    try {
+      await app.close();
+      expect(shutdown).toHaveBeenCalledTimes(1);
+    } finally {
+      shutdown.mockRestore();
+    }
+  });
 });
 
 describe('Throttling every route per client IP', () => {

@@ -22,6 +22,11 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     this.sweeper.unref();
   }
 
+  /** Stops the sweep: unref'd, it never held a process open, but it held this store (and so its app) in memory. */
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
     const now = Date.now();
     let window = this.windows.get(key);

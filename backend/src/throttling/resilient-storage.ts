@@ -1,5 +1,7 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface.js';
+import type { MemoryThrottlerStorage } from './memory-storage.js';
 import type { RedisCircuit } from './redis.provider.js';
 
 /**
@@ -9,10 +11,10 @@ import type { RedisCircuit } from './redis.provider.js';
  * still does that (at most N instances × the limit); refusing every request would turn a cache outage
  * into a full outage. The degradation is logged at error level (see RedisCircuit).
  */
-export class ResilientThrottlerStorage implements ThrottlerStorage {
+export class ResilientThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   constructor(
     private readonly primary: ThrottlerStorage | undefined,
-    private readonly fallback: ThrottlerStorage,
+    private readonly fallback: MemoryThrottlerStorage,
     private readonly circuit: RedisCircuit,
   ) {}
 
@@ -24,6 +26,11 @@ export class ResilientThrottlerStorage implements ThrottlerStorage {
         this.circuit.failed(error);
       }
     }
-    return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+    return this.fallback.increment(key, ttl, limit, blockDuration);
+  }
+
+  /** Nest calls it on the provider @nestjs/throttler makes of this store (the Redis client is ThrottlingModule's to close). */
+  onApplicationShutdown(): void {
+    this.fallback.close();
   }
 }
