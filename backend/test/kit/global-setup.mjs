@@ -1,7 +1,9 @@
 // Decides which PostgreSQL server the suites use, once per `jest` run: TEST_DATABASE_URL or
 // DATABASE_URL (an admin URL; each test file creates and drops its own database there), otherwise an
 // embedded PostgreSQL of our own under .data/postgres-test. Workers inherit TEST_ADMIN_DATABASE_URL.
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 
 export default async function globalSetup() {
@@ -22,4 +24,6 @@ export default async function globalSetup() {
   });
   await client.end();
   process.env.TEST_ADMIN_DATABASE_URL = adminUrl;
+  // Where the cluster suites list the processes they start (test/cluster/support/cluster.ts, track).
+  process.env.TEST_CHILDREN_DIR = mkdtempSync(join(tmpdir(), 'nest-auth-test-children-'));
 }

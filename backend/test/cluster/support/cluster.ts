@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,17 +143,29 @@ export interface ExitInfo {
 }
 
 /**
- * Every process a suite starts, so that none outlives the Jest worker even when a suite fails
- * half-way (its afterAll still stops them gracefully first; this is the backstop).
+ * Every process a suite starts is listed in TEST_CHILDREN_DIR (a file per pid, holding its start
+ * time) until it exits, so that the run's global teardown kills any that outlived its suite: one that
+ * failed past its own afterAll, or whose worker died. (A process 'exit' hook cannot do it: in a Jest
+ * worker it lands on the sandbox's copy of `process` and never fires.) The start time keeps a pid
+ * the system has reused since from being killed in its place.
  */
-const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of liveChildren) child.kill('SIGKILL');
-});
 export function track<C extends ChildProcess>(child: C): C {
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
+  const dir = process.env.TEST_CHILDREN_DIR;
+  const listing = dir && child.pid !== undefined ? join(dir, String(child.pid)) : undefined;
+  const started = child.pid === undefined ? undefined : processStartTime(child.pid);
+  if (listing && started !== undefined) writeFileSync(listing, started);
+  child.once('exit', () => listing && rmSync(listing, { force: true }));
   return child;
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** One `node dist/main.js` process, started like the container's CMD. */
