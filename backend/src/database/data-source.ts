@@ -8,6 +8,7 @@ import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
 import { UsersEmailPlainIndex1764000000001 } from './migrations/1764000000001-users-email-plain-index.js';
 import { TasksTitleOrderIgnoresCase1764000000002 } from './migrations/1764000000002-tasks-title-order-ignores-case.js';
+import { UsersEmailNfc1764000000003 } from './migrations/1764000000003-users-email-nfc.js';
 // generate:resource imports (npm run generate:resource adds entity and migration imports above this line)
 
 /** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   UsersEmailPlainIndex1764000000001,
   TasksTitleOrderIgnoresCase1764000000002,
+  UsersEmailNfc1764000000003,
   // generate:resource migrations
 ];
 
