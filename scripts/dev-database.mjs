@@ -7,20 +7,30 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
 
-let embedded;
-try {
-  embedded = await startEmbeddedPostgres({ dataDir: process.env.EMBEDDED_POSTGRES_DIR });
-} catch (error) {
-  process.send({ error: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-}
-process.send({ url: embedded.url });
-
-let stopping;
+// Stopping is wired before starting: a Ctrl-C during the start (dev.mjs gone) stops it once it is up.
+let stopping = false;
+let started;
 const stop = () => {
-  stopping ??= embedded.stop().then(() => process.exit(0));
+  if (stopping) return;
+  stopping = true;
+  void (started ?? Promise.resolve(undefined)).then(
+    async (embedded) => {
+      await embedded?.stop();
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
 };
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);
+const tell = (message) => process.connected && process.send(message);
+
+const { startEmbeddedPostgres } = await import(resolve(root, 'backend/dist/database/embedded-postgres.js'));
+started = startEmbeddedPostgres({ dataDir: process.env.EMBEDDED_POSTGRES_DIR });
+try {
+  tell({ url: (await started).url });
+} catch (error) {
+  tell({ error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}

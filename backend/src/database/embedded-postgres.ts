@@ -93,6 +93,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     // Root cannot run PostgreSQL; the package then runs it as the `postgres` system user.
     createPostgresUser: asRoot,
+    // UTF8 whatever the shell's locale (initdb would take SQL_ASCII from LANG=C): emails are compared
+    // in composed Unicode, and text is validated as Unicode, as on any production server.
+    initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
     onLog: log,
     onError: (e: unknown) => log(String(e)),

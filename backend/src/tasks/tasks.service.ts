@@ -23,7 +23,8 @@ const ORDER_BY: Record<TaskSort, string> = {
   // The task_priority enum sorts by rank: low < medium < high.
   priority: 'tasks.priority ASC, tasks.id ASC',
   '-priority': 'tasks.priority DESC, tasks.id DESC',
-  // Ignoring case ("apple" before "Banana"), as tasks_user_title_ci_idx is ordered.
+  // Ignoring case ("apple" before "Banana"), as tasks_user_title_ci_idx is ordered. lower() folds
+  // ASCII letters everywhere, others as the database's LC_CTYPE does; the order beyond case is its collation's.
   title: 'lower(tasks.title) ASC, tasks.title ASC, tasks.id ASC',
   '-title': 'lower(tasks.title) DESC, tasks.title DESC, tasks.id DESC',
 };

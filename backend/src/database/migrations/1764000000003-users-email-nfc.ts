@@ -14,6 +14,9 @@ export class UsersEmailNfc1764000000003 implements MigrationInterface {
   name = 'UsersEmailNfc1764000000003';
 
   async up(q: QueryRunner): Promise<void> {
+    // Unicode normalization needs a UTF8 database; in any other encoding there is nothing to compose.
+    const [{ server_encoding: encoding }] = (await q.query(`SHOW server_encoding`)) as { server_encoding: string }[];
+    if (encoding !== 'UTF8') return;
     await q.query(`
       UPDATE users u SET email = normalize(u.email, NFC)
         FROM (SELECT DISTINCT ON (normalize(email, NFC)) id FROM users
