@@ -119,6 +119,16 @@ describe('Changes committed while a password check is in flight', () => {
     await login(owner.email, OWNERS_NEW_PASSWORD).expect(200);
   });
 
+  it('a sign-in with the right password opens no session once an admin disabled the account meanwhile, and says the account is disabled', async () => {
+    const user = await t.signUp();
+    duringNextPasswordCheck(() => admin.agent.patch(`/api/users/${user.id}`).send({ isActive: false }).expect(200));
+    const res = await login(user.email, user.password).expect(401);
+    expect(res.body.detail).toBe('This account has been disabled.');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const [{ n }] = await t.db.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NULL', [user.id]);
+    expect(n).toBe(0);
+  });
+
   it('a password change made with the old password fails once the password was reset meanwhile', async () => {
     const owner = await t.signUp();
     const attacker = await t.signIn(owner);

@@ -90,7 +90,12 @@ export class AuthService {
     // Opens the session only if the password just verified is still the account's (and it is still
     // active): a reset that committed during the hash would otherwise leave this sign-in standing.
     const tokens = await this.sessions.create(user, meta, { event: 'login_success' });
-    if (!tokens) throw unauthorized(INVALID_CREDENTIALS);
+    if (!tokens) {
+      // Refused at the last moment. Disabled meanwhile, with the password still the one verified,
+      // says so, as it would a moment later; a password changed meanwhile is a wrong password.
+      const now = await this.users.findByEmail(email);
+      throw unauthorized(now?.id === user.id && now.passwordHash === user.passwordHash && !now.isActive ? ACCOUNT_DISABLED : INVALID_CREDENTIALS);
+    }
     return { user, tokens };
   }
 
