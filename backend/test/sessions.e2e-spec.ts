@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { AuthService } from '../src/auth/auth.service.js';
-import { MailService } from '../src/mail/mail.service.js';
+import { MailNotSentError, MailService } from '../src/mail/mail.service.js';
 import { createTestApp, uniqueEmail, type TestApp } from './kit/index.js';
 
 describe('Sessions and account security', () => {
@@ -206,13 +206,24 @@ describe('Sessions and account security', () => {
     it('a link whose mail could not be sent neither stays live nor holds back the next request’s mail', async () => {
       const user = await t.signUp();
       const mail = t.app.get(MailService);
-      jest.spyOn(mail, 'send').mockRejectedValueOnce(new Error('SMTP unavailable'));
+      jest.spyOn(mail, 'send').mockRejectedValueOnce(new MailNotSentError(new Error('SMTP unavailable')));
       await expect(t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null })).rejects.toThrow('SMTP unavailable');
       expect(await t.db.query(`SELECT id FROM password_reset_tokens WHERE user_id = $1`, [user.id])).toEqual([]);
       // Asking again at once (within the five minutes) mails a link that works.
       await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
       const token = /token=([\w-]+)/.exec((await t.waitForMail(user.email)).text)![1];
       await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 5' }).expect(200);
+    });
+
+    it('a link whose mail may have been delivered (the connection lost during DATA) keeps its link and the five-minute limit', async () => {
+      const user = await t.signUp();
+      const mail = t.app.get(MailService);
+      jest.spyOn(mail, 'send').mockRejectedValueOnce(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'DATA' }));
+      await expect(t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null })).rejects.toThrow('Connection closed');
+      expect(await t.db.query(`SELECT id FROM password_reset_tokens WHERE user_id = $1`, [user.id])).toEqual([{ id: expect.any(String) }]);
+      // Asking again at once mails nothing: a relay that fails after every delivery cannot be used to flood the inbox.
+      await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
+      expect(t.outbox.filter((m) => m.to === user.email.toLowerCase())).toEqual([]);
     });
 
     it('deletes an account’s spent and expired links when it makes a new one', async () => {

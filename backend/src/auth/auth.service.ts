@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { ProblemException, unauthorized } from '../common/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { describeError } from '../common/problem-details.filter.js';
-import { MailService } from '../mail/mail.service.js';
+import { MailNotSentError, MailService } from '../mail/mail.service.js';
 import { SessionsService, type IssuedTokens, type RotatedTokens } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
 import { User, type PublicUser } from '../users/user.entity.js';
@@ -195,8 +195,10 @@ export class AuthService {
       );
     } catch (error) {
       // A link nobody received must not stay live, nor count as the account's mail of the last five
-      // minutes: the user's next request would then mail nothing at all.
-      await this.dataSource.getRepository(PasswordResetToken).delete({ id: tokenId });
+      // minutes: the user's next request would then mail nothing at all. Only when it certainly was
+      // not sent: one the server may have taken keeps its link and the limit, or a relay failing
+      // after each delivery would let this endpoint flood the inbox.
+      if (error instanceof MailNotSentError) await this.dataSource.getRepository(PasswordResetToken).delete({ id: tokenId });
       throw error;
     }
   }

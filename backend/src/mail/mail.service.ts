@@ -15,6 +15,30 @@ export interface MailMessage {
 }
 
 /**
+ * Sending failed before any server took the message: nothing reached the mailbox. Any other failure
+ * of `send` may have come after the server accepted it (a connection lost while waiting for the reply
+ * to DATA), so the message may have been delivered.
+ */
+export class MailNotSentError extends Error {
+  constructor(cause: unknown) {
+    super(`mail not sent: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MailNotSentError';
+  }
+}
+
+/** SMTP commands before the message itself: a failure at any of them means it was not sent. */
+const BEFORE_DATA = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH\b|MAIL FROM|RCPT TO)/;
+
+/**
+ * Whether a nodemailer failure means the message was certainly not accepted: the server answered
+ * with a refusal (any command, the end of DATA included), or it failed before DATA began.
+ */
+export function certainlyNotSent(error: unknown): boolean {
+  const e = error as { responseCode?: unknown; command?: unknown } | null;
+  return typeof e?.responseCode === 'number' || (typeof e?.command === 'string' && BEFORE_DATA.test(e.command));
+}
+
+/**
  * Outgoing mail through nodemailer to SMTP_URL. Without SMTP_URL (development and tests only; the
  * config refuses it in production) messages go to a local outbox instead: files under
  * MAIL_OUTBOX_DIR and the in-memory `outbox`. Message bodies hold reset links, so they are never
@@ -38,13 +62,21 @@ export class MailService implements OnApplicationShutdown {
   async send(to: string, subject: string, text: string): Promise<void> {
     const message: MailMessage = { id: randomUUID(), to, subject, text, sentAt: new Date() };
     if (this.transport) {
-      await this.transport.sendMail({ from: this.config.mail.from, to, subject, text });
-    } else {
-      this.outbox.push(message);
-      if (this.config.environment === 'development') {
-        await mkdir(this.outboxDir, { recursive: true });
-        await writeFile(join(this.outboxDir, `${message.sentAt.getTime()}-${message.id}.json`), JSON.stringify(message, null, 2), { mode: 0o600 });
+      try {
+        await this.transport.sendMail({ from: this.config.mail.from, to, subject, text });
+      } catch (error) {
+        throw certainlyNotSent(error) ? new MailNotSentError(error) : error;
       }
+    } else {
+      try {
+        if (this.config.environment === 'development') {
+          await mkdir(this.outboxDir, { recursive: true });
+          await writeFile(join(this.outboxDir, `${message.sentAt.getTime()}-${message.id}.json`), JSON.stringify(message, null, 2), { mode: 0o600 });
+        }
+      } catch (error) {
+        throw new MailNotSentError(error);
+      }
+      this.outbox.push(message);
     }
     this.logger.info({ mailId: message.id, subject }, 'mail sent');
   }
