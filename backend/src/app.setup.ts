@@ -126,11 +126,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       // Bodies documented per media type (ApiBodyByMediaType): each media type gets its own schema.
       const byMediaType = operation[BODY_BY_MEDIA_TYPE];
       delete operation[BODY_BY_MEDIA_TYPE];
-      const content = (operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
+      const content = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content;
       if (byMediaType && content) for (const [media, $ref] of Object.entries(byMediaType)) content[media] = { schema: { $ref } };
       // Unknown body fields are refused (422): the request schemas say so.
-      const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content;
-      for (const media of Object.values(bodySchema ?? {})) {
+      for (const media of Object.values(content ?? {})) {
         const name = media.schema?.$ref?.split('/').pop();
         const schema = name ? (document.components?.schemas?.[name] as Record<string, unknown> | undefined) : undefined;
         if (schema) schema.additionalProperties = false;

@@ -11,10 +11,9 @@ import { describeError } from '../common/problem-details.filter.js';
 import { MailNotSentError, MailService } from '../mail/mail.service.js';
 import { SessionsService, type IssuedTokens, type RotatedTokens } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
-import { User, type PublicUser } from '../users/user.entity.js';
+import type { PublicUser } from '../users/user.entity.js';
 import { ACCOUNT_DISABLED, INCORRECT_CURRENT_PASSWORD, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
-import { tokenRefused } from './guards/jwt-auth.guard.js';
 import { PasswordResetToken, spendResetTokens } from './password-reset-token.entity.js';
 import { PasswordService } from './password.service.js';
 import { TokenService } from './token.service.js';
@@ -138,7 +137,7 @@ export class AuthService {
       // Only over the hash just verified: a reset committed during the two hashes wins. An account
       // deleted meanwhile is signed out, not told its password was wrong.
       if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, passwordHash, em))) {
-        throw (await em.getRepository(User).existsBy({ id: user.id })) ? unauthorized(INCORRECT_CURRENT_PASSWORD) : tokenRefused();
+        throw await this.users.refusalOverStaleHash(user.id, INCORRECT_CURRENT_PASSWORD, em);
       }
       await spendResetTokens(em, user.id, this.clock.now());
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });

@@ -157,6 +157,16 @@ export class UsersService {
   }
 
   /**
+   * The refusal of a change made only over the hash the caller verified, when it matched no row: the
+   * account is gone (deleted meanwhile: the guard's refusal, so the client signs out) or its password
+   * or status changed (`wrongPassword`).
+   */
+  async refusalOverStaleHash(userId: string, wrongPassword: string, manager: EntityManager): Promise<ProblemException> {
+    return (await manager.getRepository(User).existsBy({ id: userId })) ? unauthorized(wrongPassword) : tokenRefused();
+  }
+
+
+  /**
    * Deletes the caller's account after checking the password (counted like a sign-in guess, since a
    * right one ends the account); tasks and sessions go with it (FK cascade). Only while that password
    * is still the account's and it is active: a reset or a disable committed during the check wins.
@@ -166,13 +176,9 @@ export class UsersService {
     const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
     if (!ok) throw unauthorized('Incorrect password.');
     await this.dataSource.transaction(async (em) => {
-      const repo = em.getRepository(User);
-      const { affected } = await repo.delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
-      if (affected !== 1) {
-        // Already deleted (a second tab, a double submit): the account is gone, the password was right.
-        if (!(await repo.existsBy({ id: user.id }))) throw tokenRefused();
-        throw unauthorized('Incorrect password.');
-      }
+      const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
+      // Already deleted (a second tab, a double submit): the account is gone, the password was right.
+      if (affected !== 1) throw await this.refusalOverStaleHash(user.id, 'Incorrect password.', em);
       await this.audit.record('account_deleted', { userId: user.id, sessionId: caller.sessionId, meta }, em);
     });
   }
