@@ -8,10 +8,10 @@ export async function initProcStat() {
   if (n > 0) clkTck = n;
 }
 
-/** Fields 3… of /proc/<pid>/stat (f[0] is field 3); null if unreadable. */
-function statFields(pid) {
+/** Fields 3… of /proc/<pid>/stat, or of one thread's /proc/<pid>/task/<tid>/stat (f[0] is field 3); null if unreadable. */
+function statFields(pid, tid) {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const s = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // Field 2 (comm) may contain spaces; everything after the last ')' is space-separated from field 3.
     return s.slice(s.lastIndexOf(')') + 2).split(' ');
   } catch {
@@ -22,8 +22,11 @@ function statFields(pid) {
 /** user+system CPU of a whole process (all threads), in microseconds; null if unreadable. */
 export function cpuMicros(pid) {
   const f = statFields(pid);
-  return f ? ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck : null;
+  return f ? cpuOf(f) : null;
 }
+
+/** utime + stime of stat fields, in microseconds. */
+const cpuOf = (f) => ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck;
 
 /** Minor page faults of `pid` so far (memory first touched, or touched again after it was given back). */
 export function minorFaults(pid) {
@@ -49,13 +52,8 @@ export function poolCpuMicros(pid) {
   if (tids === null) return null;
   let sum = 0;
   for (const tid of tids) {
-    try {
-      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      sum += ((Number(f[11]) + Number(f[12])) * 1e6) / clkTck;
-    } catch {
-      // a thread that ended meanwhile
-    }
+    const f = statFields(pid, tid); // null: a thread that ended meanwhile
+    if (f) sum += cpuOf(f);
   }
   return sum;
 }
@@ -82,16 +80,10 @@ export function libuvWorkers(pid) {
 
 /** How many nice levels below the process's main thread its libuv pool threads run (null: none). */
 export function libuvNiceIncrement(pid) {
-  const niceOf = (tid) => {
-    const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]);
-  };
   const [first] = libuvThreadIds(pid) ?? [];
-  try {
-    return first === undefined ? null : niceOf(first) - niceOf(pid);
-  } catch {
-    return null;
-  }
+  const pool = first === undefined ? null : statFields(pid, first);
+  const main = statFields(pid, pid);
+  return pool && main ? Number(pool[16]) - Number(main[16]) : null;
 }
 
 /** Samples VmRSS of `pid` while a load runs. */
