@@ -41,7 +41,7 @@ env.MAIL_OUTBOX_DIR = resolve(root, env.MAIL_OUTBOX_DIR ?? '.data/outbox');
 const build = spawnSync('npm', ['run', 'build', '-w', 'backend'], { stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-let embedded;
+let stopDatabase;
 if (!env.DATABASE_URL) {
   console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${env.EMBEDDED_POSTGRES_DIR} …`);
   // Detached: out of reach of the terminal's Ctrl-C, so it outlives the servers' shutdown (dev-database.mjs).
@@ -56,16 +56,13 @@ if (!env.DATABASE_URL) {
     console.error(`Could not start the embedded PostgreSQL: ${ready.error}`);
     process.exit(1);
   }
-  embedded = {
-    url: ready.url,
-    stop: () =>
-      new Promise((resolveStopped) => {
-        database.once('exit', resolveStopped);
-        database.kill('SIGTERM');
-      }),
-  };
-  env.DATABASE_URL = embedded.url;
-  console.log(`PostgreSQL ready at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`);
+  stopDatabase = () =>
+    new Promise((resolveStopped) => {
+      database.once('exit', resolveStopped);
+      database.kill('SIGTERM');
+    });
+  env.DATABASE_URL = ready.url;
+  console.log(`PostgreSQL ready at ${ready.url.replace(/:[^:@/]*@/, ':***@')}`);
 }
 
 const children = [];
@@ -112,7 +109,7 @@ async function shutdown(code = 0) {
   }
   // The backend drains and closes its pool before the database goes (its own deadline is 10 s).
   await Promise.race([Promise.all(children.map(({ closed }) => closed)), new Promise((r) => setTimeout(r, 12_000))]);
-  await embedded?.stop();
+  await stopDatabase?.();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
