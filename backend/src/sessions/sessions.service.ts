@@ -336,9 +336,15 @@ export class SessionsService {
   async revokeAllForUser(userId: string, reason: string, options: { except?: string; manager?: EntityManager } = {}): Promise<number> {
     const run = async (em: EntityManager) => {
       const now = this.clock.now();
+      // Locked in id order: an UPDATE locks rows in the order its scan meets them, and the index it
+      // scans is ordered by last_used_at, which a refresh moves, so two of these could otherwise
+      // lock one user's sessions in opposite orders and deadlock.
       const revoked = (await em.query(
-        `UPDATE sessions SET revoked_at = $2, revoked_reason = $3
-          WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid) RETURNING id`,
+        `WITH target AS (
+           SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid)
+            ORDER BY id FOR NO KEY UPDATE
+         )
+         UPDATE sessions s SET revoked_at = $2, revoked_reason = $3 FROM target WHERE s.id = target.id RETURNING s.id`,
         [userId, now, reason, options.except ?? null],
       )) as [{ id: string }[], number];
       const ids = revoked[0].map((r) => r.id);
