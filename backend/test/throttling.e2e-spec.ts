@@ -27,6 +27,36 @@ describe('Throttling per client IP', () => {
 
 });
 
+describe('Rate-limit headers, read by a browser app on an allowed origin', () => {
+  const origin = 'http://localhost:3000';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CORS_ORIGINS: origin, AUTH_THROTTLE_LIMIT: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('exposes every header it acts on — Retry-After, WWW-Authenticate, X-Request-Id, the limits — to that origin only', async () => {
+    const user = await t.signUp();
+    const signedIn = await user.agent.get('/api/tasks').set('Origin', origin).expect(200);
+    const refused = await t.http().get('/api/tasks').set('Origin', origin).expect(401);
+    const login = () => t.http().post('/api/auth/login').set('Origin', origin).send({ email: uniqueEmail('nobody'), password: 'not the password' });
+    let throttled = await login();
+    while (throttled.status === 401) throttled = await login();
+    expect(throttled.status).toBe(429);
+    expect(Object.keys(throttled.headers)).toEqual(expect.arrayContaining(['retry-after', 'retry-after-auth', 'x-ratelimit-remaining']));
+
+    for (const res of [signedIn, refused, throttled]) {
+      // A script sees only CORS's safelisted headers and the ones named here.
+      const exposed = String(res.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
+      const ours = Object.keys(res.headers).filter((name) => /^(retry-after|www-authenticate|x-request-id|x-ratelimit-)/.test(name));
+      expect(ours.length).toBeGreaterThan(2);
+      expect(exposed).toEqual(expect.arrayContaining(ours));
+    }
+    const other = await t.http().get('/api/health').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-expose-headers']).toBeUndefined();
+  });
+});
+
 describe('Throttler counters and the app’s lifetime', () => {
   it('closing the app closes the in-memory counters (their sweep timer no longer holds the app in memory)', async () => {
     const app = await createTestApp();
