@@ -155,14 +155,7 @@ export class SessionsService {
     const rows = (options.manager ? await options.manager.query(text, values) : await this.prepared.query(text, values)) as unknown[];
     if (rows.length === 0) return null;
     if (event) this.audit.logged(event);
-    return {
-      accessToken: this.tokens.signAccessToken(user, sessionId),
-      refreshToken,
-      expiresIn: this.tokens.accessTokenSeconds,
-      refreshExpiresAt,
-      sessionId,
-      userId: user.id,
-    };
+    return this.issued(user, sessionId, refreshToken, refreshExpiresAt);
   }
 
   /**
