@@ -238,6 +238,20 @@ describe('Auth: register, login, me, logout', () => {
       expect(viaCookie.body.id).toBe(user.id);
     });
 
+    it('takes the scheme in any case, as the token_type "bearer" it issues reads (RFC 9110 §11.1)', async () => {
+      const user = await t.signUp();
+      for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+        const res = await t.http().get('/api/auth/me').set('Authorization', `${scheme} ${user.accessToken}`);
+        expect({ scheme, status: res.status }).toEqual({ scheme, status: 200 });
+      }
+      // A client that builds the header from the token response, and a cookie-less unsafe request with it.
+      const tokens = (await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200)).body;
+      const authorization = `${tokens.token_type} ${tokens.access_token}`;
+      await t.http().post('/api/tasks').set('Authorization', authorization).set('Origin', 'https://elsewhere.example').send({ title: 'From a script' }).expect(201);
+      await t.http().post('/api/auth/logout').set('Authorization', authorization).expect(200);
+      await t.bearer(tokens.access_token).get('/api/auth/me').expect(401);
+    });
+
     it('answers 401 problem+json with WWW-Authenticate: Bearer without a token', async () => {
       const res = await t.http().get('/api/auth/me').expect(401);
       expect(res.headers['www-authenticate']).toBe('Bearer');

@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_COOKIE } from './cookies.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme is case-insensitive (RFC 9110 §11.1): clients that write the token response's own
+// `token_type` ("bearer") into the header must be understood.
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+const BEARER_SCHEME = /^Bearer /i;
 
 /**
  * The access token of a request: the Bearer header when an Authorization header is sent (even a
@@ -18,5 +21,6 @@ export function extractAccessToken(request: FastifyRequest): string | undefined 
  * send, unlike cookies or cached Basic credentials, which the browser attaches by itself.
  */
 export function sendsBearerHeader(request: FastifyRequest): boolean {
-  return request.headers.authorization?.startsWith('Bearer ') === true;
+  const header = request.headers.authorization;
+  return header !== undefined && BEARER_SCHEME.test(header);
 }
