@@ -287,6 +287,9 @@ describe('Auth: register, login, me, logout', () => {
       const other = await t.signUp();
       const res = await user.agent.post('/api/auth/logout-all').expect(200);
       expect(res.body.detail).toMatch(/2 sessions/);
+      const cleared = res.headers['set-cookie'] as unknown as string[];
+      expect(cleared.find((c) => c.startsWith('access_token=;'))).toMatch(/Expires=Thu, 01 Jan 1970/);
+      expect(cleared.find((c) => c.startsWith('refresh_token=;'))).toMatch(/Path=\/api\/auth/);
       await user.agent.get('/api/auth/me').expect(401);
       await second.agent.get('/api/auth/me').expect(401);
       await t.http().post('/api/auth/refresh').send({ refresh_token: second.refreshToken }).expect(401);

@@ -169,7 +169,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('documents the headers API.md promises: Set-Cookie on sign-in and sign-out, WWW-Authenticate on 401, Retry-After on 429', () => {
     type Described = { headers?: Record<string, { description: string }> };
-    for (const [path, status] of [['/api/auth/register', '201'], ['/api/auth/login', '200'], ['/api/auth/refresh', '200'], ['/api/auth/logout', '200']] as const) {
+    for (const [path, status] of [['/api/auth/register', '201'], ['/api/auth/login', '200'], ['/api/auth/refresh', '200'], ['/api/auth/logout', '200'], ['/api/auth/logout-all', '200']] as const) {
       expect({ path, header: Object.keys((doc.paths[path].post.responses[status] as Described).headers ?? {}) }).toEqual({ path, header: ['Set-Cookie'] });
     }
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -101,8 +101,8 @@ export class AuthController {
 
   @Post('logout-all')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End every session of the current user, this one included' })
-  @ApiOkResponse({ type: DetailResponse })
+  @ApiOperation({ summary: 'End every session of the current user, this one included; clears both cookies' })
+  @ApiOkResponse({ type: DetailResponse, description: 'Signed out everywhere', headers: CLEARS_AUTH_COOKIES })
   @ApiProblems(401, 429)
   async logoutAll(@CurrentUser() caller: AuthUser, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<DetailResponse> {
     const count = await this.auth.logoutAll(caller, client);

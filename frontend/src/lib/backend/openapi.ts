@@ -101,7 +101,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End every session of the current user, this one included */
+        /** End every session of the current user, this one included; clears both cookies */
         post: operations["Auth_logoutAll"];
         delete?: never;
         options?: never;
@@ -1016,9 +1016,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Signed out everywhere */
             200: {
                 headers: {
+                    /** @description Both cookies, expired */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
