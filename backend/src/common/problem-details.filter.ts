@@ -63,10 +63,12 @@ export function renderProblem(error: unknown, instance?: string): Rendered {
     detail = fastifyDetail(error);
   } else if (isDatabaseUnavailable(error)) {
     status = HttpStatus.SERVICE_UNAVAILABLE;
-    headers['Retry-After'] = '5';
   }
 
   if (status === HttpStatus.UNAUTHORIZED) headers['WWW-Authenticate'] ??= 'Bearer';
+  // A 503 is documented with Retry-After wherever it comes from: terminus's failed health check
+  // throws its own exception, which told a load balancer or client nothing about when to retry.
+  if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] ??= '5';
   const problem: ProblemDetails = {
     type: 'about:blank',
     title: titleFor(status),
