@@ -4,13 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_COOKIE } from './auth/cookies.js';
 import { UNSAFE_METHODS } from './auth/guards/jwt-auth.guard.js';
 import { CREDENTIALS_OPTIONAL, PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { BODY_BY_MEDIA_TYPE, problemResponse } from './common/openapi.js';
+import { notFound } from './common/problem.js';
+import { renderProblem, sendProblem } from './common/problem-details.filter.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -49,9 +51,31 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** What every response carries, set before anything else answers: from onRequest, and for the router's own refusals. */
+function setResponseHeaders(request: FastifyRequest, reply: FastifyReply, securityHeaders: [string, string][]): void {
+  reply.header('X-Request-Id', request.id);
+  for (const [name, value] of securityHeaders) reply.header(name, value);
+  // API responses are one user's data (or tokens): no browser or shared cache may keep them
+  // (OWASP ASVS 8.2.1). The public, static API docs may be cached.
+  if (!request.url.startsWith(DOCS_PREFIX)) reply.header('Cache-Control', 'no-store');
+}
+
 /** The HTTP server: Fastify (a minimal Nest app on it did 1.3–1.4x the Express one here, see BENCHMARKS.md). */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  const securityHeaders = helmetHeaders();
+  const corsOrigins = new Set(config.corsOrigins);
   return new FastifyAdapter({
+    // The router refuses a path it cannot decode or a parameter over its length limit before any
+    // hook runs; Nest's fallback answered in Fastify's own JSON (400, 414), without the headers every
+    // response carries. Neither path can name anything (no id is that long, no stored text undecodable):
+    // the 404 problem every id route documents, as for an id that is not a UUID.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      setResponseHeaders(request, reply, securityHeaders);
+      if (answerCors(request, reply, corsOrigins)) return;
+      const namesNothing = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const { problem, headers } = renderProblem(namesNothing ? notFound() : error);
+      sendProblem(reply, problem, headers);
+    },
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
     // `//api/auth/login`, `/api/auth/login/` and `/API/AUTH/LOGIN` are the same route, so they
@@ -267,11 +291,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const handlers = new HandlersInFlight();
   fastify.addHook('onRequest', (request, reply, done) => {
     handlers.started(request);
-    reply.header('X-Request-Id', request.id);
-    for (const [name, value] of securityHeaders) reply.header(name, value);
-    // API responses are one user's data (or tokens): no browser or shared cache may keep them
-    // (OWASP ASVS 8.2.1). The public, static API docs may be cached.
-    if (!request.url.startsWith(DOCS_PREFIX)) reply.header('Cache-Control', 'no-store');
+    setResponseHeaders(request, reply, securityHeaders);
     if (!answerCors(request, reply, corsOrigins)) done();
   });
   // From preHandler on (after the body is read: body events would not carry the context), every

@@ -50,6 +50,16 @@ describe('HTTP security', () => {
     expect(res.body).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'The requested resource does not exist.', instance: '/api/does-not-exist' });
   });
 
+  it('answers a path the router cannot take (undecodable, or an id longer than any id) with the same 404 problem and headers', async () => {
+    for (const path of ['/api/tasks/%E0%A4%A', '/api/%', `/api/tasks/${'a'.repeat(101)}`, `/api/users/${'0'.repeat(500)}`]) {
+      const res = await user.agent.get(path).set('Origin', 'http://localhost:3000');
+      expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({ path, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(res.body).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'The requested resource does not exist.' });
+      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'x-frame-options': 'SAMEORIGIN', 'access-control-allow-origin': 'http://localhost:3000' });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
   it('refuses a body over the limit with 413 and changes nothing', async () => {
     const res = await user.agent.post('/api/tasks').send({ title: 'big', description: 'x'.repeat(4096) }).expect(413);
     expect(res.body).toMatchObject({ status: 413, title: 'Content Too Large' });
