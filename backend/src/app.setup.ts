@@ -11,7 +11,7 @@ import { ACCESS_COOKIE } from './auth/cookies.js';
 import { UNSAFE_METHODS } from './auth/guards/jwt-auth.guard.js';
 import { CREDENTIALS_OPTIONAL, PUBLIC_EXTENSION } from './common/decorators/public.decorator.js';
 import { BODY_BY_MEDIA_TYPE, problemResponse } from './common/openapi.js';
-import { notFound } from './common/problem.js';
+import { notFound, ProblemException } from './common/problem.js';
 import { renderProblem, sendProblem } from './common/problem-details.filter.js';
 import { requestIds } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.js';
@@ -76,13 +76,16 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       const { problem, headers } = renderProblem(namesNothing ? notFound() : error);
       sendProblem(reply, problem, headers);
     },
+    // Fastify's own answer to a request that reaches a closing server (pipelined, or on a busy
+    // keep-alive connection) is a bare JSON 503 without the headers every response carries;
+    // configureApp's onRequest hook answers it as the problem every other 503 is.
+    return503OnClosing: false,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
     // `//api/auth/login`, `/api/auth/login/` and `/API/AUTH/LOGIN` are the same route, so they
     // share its throttle and cannot be used to get around it.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
     genReqId: requestIdFor,
-    return503OnClosing: true,
   });
 }
 
@@ -289,10 +292,22 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // X-Request-Id or fresh), echoed to the client, bound to every line logged while handling the
   // request, and on its completion line.
   const handlers = new HandlersInFlight();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     handlers.started(request);
     setResponseHeaders(request, reply, securityHeaders);
-    if (!answerCors(request, reply, corsOrigins)) done();
+    if (answerCors(request, reply, corsOrigins)) return;
+    if (closing) {
+      // Fastify has set `Connection: close`: the client retries on a new connection, which a load
+      // balancer sends to another instance.
+      const { problem, headers } = renderProblem(new ProblemException(503, 'This instance is shutting down. Please try again.'));
+      return sendProblem(reply, problem, headers);
+    }
+    done();
   });
   // From preHandler on (after the body is read: body events would not carry the context), every
   // line logged for this request — guards, services, the problem filter — carries its reqId (the

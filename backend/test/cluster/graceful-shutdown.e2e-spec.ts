@@ -3,7 +3,9 @@
  * instance stops accepting connections, finishes the requests it is serving, closes its database
  * and Redis connections, and exits 0 well within the 10 s the compose file's grace period allows.
  */
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { api, dbQuery, deploy, login, PASSWORD, portAccepts, register, sleep, uniqueEmail, type Deployment, type Tokens } from './support/cluster.js';
 
 const T = 60_000;
@@ -12,7 +14,7 @@ let deployment: Deployment;
 let tokens: Tokens;
 
 beforeAll(async () => {
-  deployment = await deploy('shutdown', 3, { THROTTLE_LIMIT: '1000', AUTH_THROTTLE_LIMIT: '1000' });
+  deployment = await deploy('shutdown', 4, { THROTTLE_LIMIT: '1000', AUTH_THROTTLE_LIMIT: '1000' });
   const email = uniqueEmail('shutdown');
   await register(deployment.instances[0].url, email);
   tokens = await login(deployment.instances[0].url, email, PASSWORD);
@@ -83,6 +85,46 @@ it('SIGTERM: refuses new connections, completes the in-flight request, closes it
   const shutdownLog = victim.records().map((r) => String(r.msg ?? ''));
   expect(shutdownLog.some((m) => /SIGTERM received/.test(m))).toBe(true);
   expect(victim.records().filter((r) => r.level >= 50)).toEqual([]);
+}, T);
+
+it('SIGTERM: a request that reaches the closing instance on a busy connection is a 503 problem, with the headers every response carries', async () => {
+  const instance = deployment.instances[3];
+  const socket = connect({ host: '127.0.0.1', port: instance.port });
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+  const body = JSON.stringify({ title: 'finished across a shutdown' });
+  const half = Math.floor(body.length / 2);
+  // "100 Continue" comes back once the server has read the headers and routed the request: it is
+  // in flight before the shutdown, with the rest of its body still to come.
+  socket.write(
+    `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokens.access_token}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+  );
+  for (const deadline = Date.now() + 5_000; !received.includes('100 Continue') && Date.now() < deadline; ) await sleep(10);
+  expect(received).toMatch(/^HTTP\/1\.1 100 Continue/);
+  socket.write(body.slice(0, half));
+
+  const stopping = instance.stop('SIGTERM', 20_000);
+  for (const deadline = Date.now() + 3_000; Date.now() < deadline && (await portAccepts(instance.port)); ) await sleep(20);
+  // The first request’s body, and a second request pipelined behind it on the same connection
+  // (written, not ended: a client that half-closes aborts what it sent). The server closes it.
+  socket.write(`${body.slice(half)}GET /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokens.access_token}\r\n\r\n`);
+  await once(socket, 'close');
+
+  const responses = received.split(/(?=HTTP\/1\.1 )/).filter((r) => !r.startsWith('HTTP/1.1 100'));
+  expect(responses.map((r) => r.slice(0, 12))).toEqual(['HTTP/1.1 201', 'HTTP/1.1 503']);
+  const [head, problem] = responses[1].split('\r\n\r\n');
+  const headers = Object.fromEntries(head.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  expect(headers).toMatchObject({ 'content-type': expect.stringMatching(/^application\/problem\+json/), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', connection: 'close' });
+  expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+  expect(headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  expect(JSON.parse(problem)).toMatchObject({ type: 'about:blank', title: 'Service Unavailable', status: 503 });
+
+  const exit = await stopping;
+  expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+  const rows = await dbQuery(deployment.db.url, 'SELECT count(*)::int AS n FROM tasks WHERE title = $1', ['finished across a shutdown']);
+  expect(rows[0].n).toBe(1);
 }, T);
 
 it('SIGTERM: a handler whose client already hung up still finishes before the pools close', async () => {
