@@ -192,6 +192,15 @@ test('resets a forgotten password with the emailed link', async ({ page }) => {
   await page.waitForURL('**/dashboard');
 });
 
+test('every response keeps the browser on HTTPS and in a browsing context of its own, as the API does', async ({ request }) => {
+  // Pages, a protected page's redirect, Better Auth's JSON and a static file: the browser loads all of them, never /api.
+  for (const path of ['/login', '/dashboard', '/auth/get-session', '/icon.svg']) {
+    const headers = (await request.get(path, { maxRedirects: 0 })).headers();
+    expect(headers['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');
+    expect(headers['cross-origin-opener-policy'], path).toBe('same-origin');
+  }
+});
+
 test('every page carries a Content-Security-Policy with a fresh nonce, and only scripts with it run', async ({ browser }) => {
   // A page of its own: the injected script below is meant to be refused, which the fixture's page would count as a failure.
   const context = await browser.newContext();
