@@ -57,6 +57,19 @@ describe('safeCallbackUrl', () => {
       expect(safeCallbackUrl(bad)).toBe('/dashboard');
     }
   });
+
+  it('judges the path a browser will resolve, not the text: dot segments and backslashes cannot make it start with //', () => {
+    for (const bad of ['/..//evil.example', '/.//evil.example', '/%2e%2e//evil.example', '/.\\/evil.example', '/x/../login']) {
+      expect(safeCallbackUrl(bad)).toBe('/dashboard');
+    }
+  });
+
+  it('hands back only what a Location header can carry: a raw non-ASCII character is percent-encoded, once', () => {
+    // Raw, it failed the signed-in redirect from /login with a 500 (Node refuses it in a header).
+    expect(safeCallbackUrl('/dashboard?q=café')).toBe('/dashboard?q=caf%C3%A9');
+    expect(safeCallbackUrl('/dashboard?q=caf%C3%A9')).toBe('/dashboard?q=caf%C3%A9');
+    expect(safeCallbackUrl('/settings#sessions')).toBe('/settings#sessions');
+  });
 });
 
 describe('task query', () => {
