@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { BackendUnavailableError, createBackendAuthApi } from '../src/lib/backend/auth-api.ts';
 import { backend, call, expireAccessToken, makeApp, SCHEMA, sessionOf, sessionRows, signUp, startCountingProxy, type TestApp } from './support.ts';
 
@@ -140,6 +140,26 @@ describe('backend token helper', () => {
     expect(after.backendRefreshToken).toBe(row.backendRefreshToken);
     const token = await app.tokens.accessToken(row.id);
     expect((await backend('/api/auth/me', { token })).status).toBe(200);
+  });
+
+  it('signs out locally when the backend refuses the logout, and says so in the log (without a token)', async () => {
+    const { cookie } = await signUp(app);
+    const row = await sessionOf(app, cookie);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      proxy.setDown(true);
+      expect((await call(app, '/sign-out', { body: {}, cookie })).status).toBe(200);
+      expect((await sessionRows(app.pool)).some((r) => r.id === row.id)).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const logged = warn.mock.calls[0]!.join(' ');
+      expect(logged).toMatch(/Backend logout failed.*503/);
+      for (const secret of [row.backendAccessToken, row.backendRefreshToken]) expect(logged).not.toContain(secret);
+    } finally {
+      warn.mockRestore();
+    }
+    // The backend session it could not end is still there: what the log line is for.
+    proxy.setDown(false);
+    expect((await backend('/api/auth/me', { token: row.backendAccessToken })).status).toBe(200);
   });
 
   it('answers null for a session that does not exist or has ended', async () => {

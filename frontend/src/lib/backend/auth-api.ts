@@ -126,9 +126,12 @@ export function createBackendAuthApi(options: { baseUrl: string; timeoutMs?: num
         client,
         accessToken: tokens.accessToken,
       });
-      await api.POST('/api/auth/logout', {
+      const { response } = await api.POST('/api/auth/logout', {
         body: tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {},
       });
+      // The backend answers every logout 200 (it is idempotent); anything else, a 429 or an outage,
+      // left its session alive, and the caller must hear of it as it hears of an unreachable backend.
+      if (!response.ok) throw new Error(`logout answered ${response.status}`);
     },
   };
 }
