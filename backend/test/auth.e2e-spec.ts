@@ -170,13 +170,14 @@ describe('Auth: register, login, me, logout', () => {
     });
 
     it.each([
-      ['no email or username', { password: 'password-1' }, 'email'],
-      ['email and username both null', { email: null, username: null, password: 'password-1' }, 'email'],
-      ['a numeric email beside a valid username', { email: 123, username: 'ada@example.com', password: 'password-1' }, 'email'],
-      ['an empty email beside a valid username', { email: '', username: 'ada@example.com', password: 'password-1' }, 'email'],
-      ['a null username beside a valid email', { email: 'ada@example.com', username: null, password: 'password-1' }, 'username'],
+      ['no email', { password: 'password-1' }, 'email'],
+      ['a null email', { email: null, password: 'password-1' }, 'email'],
+      ['a numeric email', { email: 123, password: 'password-1' }, 'email'],
+      ['an empty email', { email: '', password: 'password-1' }, 'email'],
+      ['the form’s username instead of an email', { username: 'ada@example.com', password: 'password-1' }, 'username'],
+      ['a form field beside a valid email', { email: 'ada@example.com', password: 'password-1', grant_type: 'password' }, 'grant_type'],
       ['a null password', { email: 'ada@example.com', password: null }, 'password'],
-    ])('refuses %s with 422 and a field error, signing nobody in', async (_case, body, field) => {
+    ])('refuses a JSON body with %s with 422 and a field error, signing nobody in', async (_case, body, field) => {
       const res = await t.http().post('/api/auth/login').send(body);
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -184,12 +185,30 @@ describe('Auth: register, login, me, logout', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
     });
 
-    it('says once per field that the email (or the form’s username) is missing, and not that it is too long', async () => {
-      const res = await t.http().post('/api/auth/login').send({ password: 'password-1' }).expect(422);
-      expect(res.body.errors).toEqual([
-        { field: 'email', message: 'email is required' },
-        { field: 'username', message: 'username is required' },
-      ]);
+    it.each([
+      ['no username', { password: 'password-1' }, 'username'],
+      ['the JSON body’s email instead of a username', { email: 'ada@example.com', password: 'password-1' }, 'email'],
+      ['another grant type', { username: 'ada@example.com', password: 'password-1', grant_type: 'client_credentials' }, 'grant_type'],
+    ])('refuses a form with %s with 422 and a field error, signing nobody in', async (_case, body, field) => {
+      const res = await t.http().post('/api/auth/login').type('form').send(body);
+      expect(res.status).toBe(422);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('takes each media type’s fields only: a body carrying the other one’s is refused, even with the right password', async () => {
+      const user = await t.createUser();
+      await t.http().post('/api/auth/login').send({ username: user.email, password: user.password }).expect(422);
+      await t.http().post('/api/auth/login').type('form').send({ email: user.email, password: user.password }).expect(422);
+      await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      await t.http().post('/api/auth/login').type('form').send({ username: user.email, password: user.password }).expect(200);
+    });
+
+    it('says once that the email (or the form’s username) is missing, and not that it is too long', async () => {
+      const json = await t.http().post('/api/auth/login').send({ password: 'password-1' }).expect(422);
+      expect(json.body.errors).toEqual([{ field: 'email', message: 'email is required' }]);
+      const form = await t.http().post('/api/auth/login').type('form').send({ password: 'password-1' }).expect(422);
+      expect(form.body.errors).toEqual([{ field: 'username', message: 'username is required' }]);
     });
 
     it('spends comparable time on an unknown email as on a wrong password (dummy hash)', async () => {

@@ -18,7 +18,8 @@ import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { clearAuthCookies, CLEARS_AUTH_COOKIES, REFRESH_COOKIE, setAuthCookies, SETS_AUTH_COOKIES } from './cookies.js';
-import { ChangePasswordDto, ForgotPasswordDto, LoginDto, LoginFormDto, LoginJsonDto, REFRESH_BODY_EXAMPLES, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
+import { ChangePasswordDto, ForgotPasswordDto, LoginFormDto, LoginJsonDto, REFRESH_BODY_EXAMPLES, RefreshDto, RegisterDto, ResetPasswordDto, TokensResponse } from './dto/auth.dto.js';
+import { LoginBody } from './dto/login-body.js';
 import { extractAccessToken } from './access-token.js';
 
 const RESET_REQUESTED = 'If an account exists for this email, a password reset link has been sent to it.';
@@ -56,8 +57,8 @@ export class AuthController {
   @ApiBodyByMediaType({ 'application/x-www-form-urlencoded': LoginFormDto, 'application/json': LoginJsonDto })
   @ApiOkResponse({ type: TokensResponse, description: 'Signed in', headers: SETS_AUTH_COOKIES })
   @ApiProblems(401, 415, 422, 429)
-  async login(@Body() dto: LoginDto, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {
-    const { user, tokens } = await this.auth.login((dto.email ?? dto.username)!, dto.password, client);
+  async login(@LoginBody() dto: LoginJsonDto | LoginFormDto, @Client() client: ClientMeta, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokensResponse> {
+    const { user, tokens } = await this.auth.login(dto instanceof LoginJsonDto ? dto.email : dto.username, dto.password, client);
     return this.tokenResponse(reply, user, tokens);
   }
 

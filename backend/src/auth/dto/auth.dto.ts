@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength } from 'class-validator';
 import { IsPassword, MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
 import { UserResponse } from '../../users/dto/user.dto.js';
 
@@ -23,69 +23,59 @@ export class RegisterDto {
   name?: string | null;
 }
 
-/**
- * Login takes the OAuth2 password-grant form (`username`, what Swagger's Authorize sends) or JSON
- * (`email`). The other OAuth2 form fields are accepted and ignored. Each of email and username is
- * validated when it is present, and when the other is absent: one of them is required, and neither
- * may be present as anything but an email-sized string (email wins when both are).
- */
-export class LoginDto {
-  @ApiPropertyOptional({ example: 'ada@example.com', maxLength: 320, description: 'JSON body: the account email' })
-  @ValidateIf((o: LoginDto, v) => v !== undefined || o.username === undefined)
-  @NormalizeEmail()
-  @IsString({ message: 'email is required' })
-  @IsNotEmpty({ message: 'email is required' })
-  @MaxChars(320)
-  email?: string;
-
-  @ApiPropertyOptional({ example: 'ada@example.com', maxLength: 320, description: 'OAuth2 form: the account email' })
-  @ValidateIf((o: LoginDto, v) => v !== undefined || o.email === undefined)
-  @NormalizeEmail()
-  @IsString({ message: 'username is required' })
-  @IsNotEmpty({ message: 'username is required' })
-  @MaxChars(320)
-  username?: string;
-
+/** Sign-in's password, the same in both of its media types. */
+class LoginPassword {
   @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 1024 })
   @IsString()
   @IsNotEmpty()
   @MaxChars(1024)
   password: string;
+}
 
-  @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 form only' })
+/** Sign-in's JSON body. */
+export class LoginJsonDto extends LoginPassword {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email' })
+  @NormalizeEmail()
+  @IsString({ message: 'email is required' })
+  @IsNotEmpty({ message: 'email is required' })
+  @MaxChars(320)
+  email: string;
+}
+
+/**
+ * Sign-in's OAuth 2.0 password-grant form, what Swagger's Authorize sends. The grant's other fields
+ * are accepted and ignored; a grant_type other than "password" is refused, as RFC 6749 §4.3.2 asks.
+ */
+export class LoginFormDto extends LoginPassword {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email (OAuth 2.0 calls it username)' })
+  @NormalizeEmail()
+  @IsString({ message: 'username is required' })
+  @IsNotEmpty({ message: 'username is required' })
+  @MaxChars(320)
+  username: string;
+
+  @ApiPropertyOptional({ enum: ['password'] })
   @IsOptional()
   @IsIn(['password'], { message: 'grant_type must be "password"' })
   grant_type?: string;
 
-  @ApiPropertyOptional({ maxLength: 1024, description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'Ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(1024)
   scope?: string;
 
-  @ApiPropertyOptional({ maxLength: 256, description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 256, description: 'Ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(256)
   client_id?: string;
 
-  @ApiPropertyOptional({ maxLength: 1024, description: 'OAuth2 form only; ignored' })
+  @ApiPropertyOptional({ maxLength: 1024, description: 'Ignored' })
   @IsOptional()
   @IsString()
   @MaxChars(1024)
   client_secret?: string;
-}
-
-/** OpenAPI's schema of sign-in's JSON body (`LoginDto` validates). */
-export class LoginJsonDto extends PickType(LoginDto, ['password'] as const) {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email' })
-  email: string;
-}
-
-/** OpenAPI's schema of sign-in's OAuth 2.0 password-grant form, what Swagger's Authorize sends (`LoginDto` validates). */
-export class LoginFormDto extends PickType(LoginDto, ['password', 'grant_type', 'scope', 'client_id', 'client_secret'] as const) {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 320, description: 'The account email (OAuth 2.0 calls it username)' })
-  username: string;
 }
 
 /**

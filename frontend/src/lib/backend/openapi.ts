@@ -423,18 +423,15 @@ export interface components {
             status: string;
         };
         LoginFormDto: {
-            /** @description OAuth2 form only; ignored */
+            /** @description Ignored */
             client_id?: string;
-            /** @description OAuth2 form only; ignored */
+            /** @description Ignored */
             client_secret?: string;
-            /**
-             * @description OAuth2 form only
-             * @enum {string}
-             */
+            /** @enum {string} */
             grant_type?: "password";
             /** @example correct horse battery staple */
             password: string;
-            /** @description OAuth2 form only; ignored */
+            /** @description Ignored */
             scope?: string;
             /**
              * @description The account email (OAuth 2.0 calls it username)
