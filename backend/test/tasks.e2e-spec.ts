@@ -413,6 +413,17 @@ describe('Tasks API', () => {
       ])('refuses %s with 422', async (_case, query, field) => {
         expectFieldError(await user.agent.get('/api/tasks').query(query), field);
       });
+
+      it('says what a page parameter must be, once, and nothing untrue', async () => {
+        for (const [query, message] of [
+          [{ limit: 'abc' }, 'limit must be an integer from 1 to 100'],
+          [{ limit: '101' }, 'limit must be an integer from 1 to 100'],
+          [{ offset: '-1' }, 'offset must be an integer of at least 0'],
+        ] as const) {
+          const res = await user.agent.get('/api/tasks').query(query).expect(422);
+          expect(res.body.errors).toEqual([{ field: Object.keys(query)[0], message }]);
+        }
+      });
     });
 
     describe('filters and search', () => {
