@@ -163,9 +163,9 @@ export class List${n.Plurals}Query extends PaginationQuery {}
 
 export class ${n.Pascal}ListResponse {
   @ApiProperty({ type: [${n.Pascal}Response] }) items: ${n.Pascal}Response[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) limit: number;
+  @ApiProperty({ type: 'integer' }) offset: number;
 }
 `,
   [`src/${n.plural}/${n.plural}.service.ts`]: `import { Injectable } from '@nestjs/common';

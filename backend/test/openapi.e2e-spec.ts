@@ -190,6 +190,12 @@ describe('OpenAPI document and Swagger UI', () => {
     for (const [name, field] of [['TaskListResponse', 'total'], ['UserListResponse', 'offset'], ['TokensResponse', 'expires_in'], ['TaskStatsResponse', 'overdue'], ['ProblemResponse', 'status']]) {
       expect({ name, field, type: schemas[name].properties[field].type }).toEqual({ name, field, type: 'integer' });
     }
+    // Every page's counts, those of a module generate:resource added among them.
+    for (const [name, schema] of Object.entries(schemas)) {
+      for (const field of ['total', 'limit', 'offset'].filter((f) => f in (schema.properties ?? {}))) {
+        expect({ name, field, type: schema.properties[field].type }).toEqual({ name, field, type: 'integer' });
+      }
+    }
   });
 
   it('states the limits the validation enforces on credentials and emails', () => {
