@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
 const STRONG = 'k3y-Wh1ch-Is-Long-And-R4ndom-Enough-f0r-HS256-xyz';
@@ -121,5 +123,15 @@ describe('loadConfig', () => {
 
   it('keeps refresh tokens within the session limit', () => {
     expect(problemsOf({ REFRESH_TOKEN_EXPIRE_DAYS: '40', SESSION_MAX_DAYS: '30' })).toEqual(['REFRESH_TOKEN_EXPIRE_DAYS cannot exceed SESSION_MAX_DAYS']);
+  });
+
+  it('reads only variables that .env.example and the README’s Configuration table document', () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    const read = [...readFileSync(resolve(import.meta.dirname, 'config.ts'), 'utf8').matchAll(/\b(?:str|int|bool)\('([A-Z0-9_]+)'/g)].map((m) => m[1]);
+    const example = readFileSync(resolve(root, '.env.example'), 'utf8');
+    const table = /^## Configuration$([\s\S]*?)^Frontend/m.exec(readFileSync(resolve(root, 'README.md'), 'utf8'))![1];
+    expect(read).toContain('JWT_SECRET_KEY');
+    const undocumented = read.filter((name) => !new RegExp(`^(# )?${name}=`, 'm').test(example) || !table.includes(`\`${name}\``));
+    expect(undocumented).toEqual([]);
   });
 });
