@@ -5,6 +5,7 @@
 // - without JWT_SECRET_KEY / BETTER_AUTH_SECRET, uses secrets generated once into .data/, so that
 //   sessions survive the restarts of watch mode;
 // - trusts the local Next server as a proxy (TRUST_PROXY=loopback) so each browser keeps its own IP;
+// - serves the frontend on FRONTEND_PORT (default 3000), the backend on PORT (default 8000);
 // - runs the backend (Nest, watch) and the frontend (next dev) side by side until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,11 @@ env.BETTER_AUTH_SECRET ??= persistentSecret('better-auth');
 // loopback proxy keeps per-person throttling and device lists meaningful in development.
 env.TRUST_PROXY ??= 'loopback';
 env.BACKEND_URL ??= `http://127.0.0.1:${env.PORT ?? 8000}`;
+// FRONTEND_PORT moves `next dev` as it moves `npm run start -w frontend` (3000 may be taken), and with
+// it the origin Better Auth accepts sign-ins from and the reset mails link to.
+const frontendPort = env.FRONTEND_PORT ?? '3000';
+env.BETTER_AUTH_URL ??= `http://localhost:${frontendPort}`;
+env.APP_URL ??= env.BETTER_AUTH_URL;
 // The backend runs in backend/: resolve its data paths against the repository root, where this
 // script (and .env.example) put them, so the reset mails are in ./.data/outbox.
 env.EMBEDDED_POSTGRES_DIR = resolve(root, env.EMBEDDED_POSTGRES_DIR ?? '.data/postgres');
@@ -94,7 +100,7 @@ function run(name, args) {
 
 run('backend', ['run', 'dev', '-w', 'backend']);
 const frontend = JSON.parse(readFileSync('frontend/package.json', 'utf8'));
-if (frontend.scripts?.dev) run('frontend', ['run', 'dev', '-w', 'frontend']);
+if (frontend.scripts?.dev) run('frontend', ['run', 'dev', '-w', 'frontend', '--', '--port', frontendPort]);
 
 let stopping = false;
 async function shutdown(code = 0) {
