@@ -15,6 +15,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { requestIdMixin } from './common/request-context.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { AppliedMigrationsCheck } from './database/applied-migrations.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { PreparedQueries } from './database/prepared-queries.js';
 import { HealthModule } from './health/health.module.js';
@@ -85,6 +86,7 @@ export class AppModule {
         { provide: Clock, useClass: SystemClock },
         CachedReflector,
         PreparedQueries,
+        AppliedMigrationsCheck,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Global guards run in this order: throttle first (cheapest, stops floods before any
         // crypto or SQL), then authentication (default-deny, CSRF), roles, content type.
