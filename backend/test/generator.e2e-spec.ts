@@ -42,7 +42,9 @@ describe('npm run generate:resource', () => {
       TEST_DATABASE_URL: process.env.TEST_ADMIN_DATABASE_URL ?? '',
     });
     const summary = /Tests:\s+(.*)/.exec(suite.stderr)?.[1];
-    expect({ status: suite.status, summary }).toEqual({ status: 0, summary: expect.stringMatching(/^\d+ passed, \d+ total$/) });
+    // Which tests failed, not only how many: the suite ran in a copy that is gone by the time you read this.
+    const failed = [...suite.stderr.matchAll(/^\s*● (.+)$/gm)].map((m) => m[1]);
+    expect({ status: suite.status, summary, failed }).toEqual({ status: 0, summary: expect.stringMatching(/^\d+ passed, \d+ total$/), failed: [] });
     // The ownership suite ran on the new module (another user's row is a 404 there too).
     expect(suite.stderr).toMatch(/answers 404 for another user’s row on get, patch and delete/);
   });
