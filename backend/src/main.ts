@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { MissingMigrationsError } from './database/applied-migrations.js';
 import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
 import { releaseStartupMemory } from './startup-memory.js';
 import { lowerThreadpoolPriority } from './threadpool-priority.js';
@@ -12,16 +13,7 @@ import { lowerThreadpoolPriority } from './threadpool-priority.js';
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   // libuv reads this when its pool first gets work, which nothing has queued yet at this point.
   process.env.UV_THREADPOOL_SIZE = String(config.threadpoolSize);
 
@@ -68,4 +60,12 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-void bootstrap();
+void bootstrap().catch((error: unknown) => {
+  // A refusal that names its cause and its fix is all an operator needs to read; anything else
+  // keeps its stack.
+  if (error instanceof ConfigError || error instanceof MissingMigrationsError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});
