@@ -132,7 +132,7 @@ export function to${n.Pascal}Response(entity: ${n.Pascal}): ${n.Pascal}Response 
 export class Create${n.Pascal}Dto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
-  @IsNotEmpty()
+  @IsNotEmpty({ message: 'name must not be empty' })
   @MaxChars(200)
   name: string;
 
@@ -148,7 +148,7 @@ export class Update${n.Pascal}Dto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @ValidateIf((_o, v) => v !== undefined)
   @IsString()
-  @IsNotEmpty()
+  @IsNotEmpty({ message: 'name must not be empty' })
   @MaxChars(200)
   name?: string;
 
@@ -275,6 +275,12 @@ describeOwnedResource('${n.Plurals}', {
 });
 
 describe('${n.Plurals}: specific rules', () => {
+  it('says which field is wrong and why', async () => {
+    const user = await t.signUp();
+    const res = await user.agent.post('/api/${n.plural}').send({ name: '' }).expect(422);
+    expect(res.body.errors).toEqual([{ field: 'name', message: 'name must not be empty' }]);
+  });
+
   it('lists newest first with pagination', async () => {
     const user = await t.signUp();
     // One after the other: created_at is the database's now(), so each row is newer than the last.
