@@ -269,6 +269,50 @@ describe('Users API', () => {
         await bystander.agent.get('/api/users/me').expect(200);
       });
 
+      describe('by an admin', () => {
+        // Its own database: "the last active admin" needs a deployment whose admins the test knows.
+        let own: TestApp;
+        beforeAll(async () => {
+          own = await createTestApp();
+        });
+        afterAll(() => own.close());
+
+        it('is 409 for the last active admin, who keeps their account; once another admin exists, it is 204', async () => {
+          const sole = await own.asAdmin();
+          const disabled = await own.asAdmin();
+          await own.db.query('UPDATE users SET is_active = false WHERE id = $1', [disabled.id]);
+          const user = await own.signUp();
+
+          const refused = await sole.agent.delete('/api/users/me').send({ password: sole.password });
+          expectProblem(refused, 409);
+          expect(refused.body.detail).toMatch(/last active admin/);
+          await sole.agent.get('/api/users/me').expect(200);
+          expect(await own.db.query('SELECT 1 FROM auth_events WHERE user_id = $1 AND type = $2', [sole.id, 'account_deleted'])).toHaveLength(0);
+
+          await sole.agent.patch(`/api/users/${user.id}`).send({ role: 'admin' }).expect(200);
+          await sole.agent.delete('/api/users/me').send({ password: sole.password }).expect(204);
+          const [{ n }] = await own.db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND is_active`);
+          expect(n).toBe(1);
+        });
+
+        it('two admins deleting themselves at once: one goes, the other is refused, an admin remains', async () => {
+          await own.reset();
+          const [first, second] = [await own.asAdmin(), await own.asAdmin()];
+          const answers = await Promise.all([first, second].map((admin) => admin.agent.delete('/api/users/me').send({ password: admin.password })));
+          expect(answers.map((res) => res.status).sort()).toEqual([204, 409]);
+          const [{ n }] = await own.db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND is_active`);
+          expect(n).toBe(1);
+        });
+
+        it('an admin who is not the last one, and any ordinary user, delete as before', async () => {
+          await own.reset();
+          const [first] = [await own.asAdmin(), await own.asAdmin()];
+          await first.agent.delete('/api/users/me').send({ password: first.password }).expect(204);
+          const user = await own.signUp();
+          await user.agent.delete('/api/users/me').send({ password: user.password }).expect(204);
+        });
+      });
+
       it('frees the email for a new account', async () => {
         const { user } = await populated();
         await user.agent.delete('/api/users/me').send({ password: user.password }).expect(204);

@@ -33,8 +33,9 @@ export class UsersController {
 
   @Delete('me')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the current user with their tasks and sessions (needs the password)' })
+  @ApiOperation({ summary: 'Delete the current user with their tasks and sessions (needs the password; the last active admin cannot)' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblem(409, 'The caller is the last active admin')
   @ApiProblems(401, 422)
   async deleteMe(@CurrentUser() caller: AuthUser, @Body() dto: DeleteMeDto, @Client() client: ClientMeta): Promise<void> {
     await this.users.deleteMe(caller, dto.password, client);

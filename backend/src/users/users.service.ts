@@ -20,6 +20,7 @@ import { User, type Role } from './user.entity.js';
 export const EMAIL_TAKEN = 'Email already registered';
 export const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
 export const ACCOUNT_DISABLED = 'This account has been disabled.';
+export const LAST_ADMIN = 'The last active admin cannot delete their account; make another user an admin first.';
 
 @Injectable()
 export class UsersService {
@@ -170,12 +171,24 @@ export class UsersService {
    * Deletes the caller's account after checking the password (counted like a sign-in guess, since a
    * right one ends the account); tasks and sessions go with it (FK cascade). Only while that password
    * is still the account's and it is active: a reset or a disable committed during the check wins.
+   * The last active admin's account is refused (409).
    */
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
     const user = await this.getCaller(caller);
     const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
     if (!ok) throw unauthorized('Incorrect password.');
     await this.dataSource.transaction(async (em) => {
+      // The last active admin stays, as it does against a self-demotion: without this an admin's own
+      // deletion left a deployment with no admin. Every active admin's row is locked with the caller's,
+      // in id order as adminUpdate locks them, so two admins deleting themselves (or demoting each
+      // other) at once queue, and the second sees whether an admin would remain.
+      const locked = (await em.query(`SELECT id, role, is_active FROM users WHERE id = $1 OR (role = 'admin' AND is_active) ORDER BY id FOR NO KEY UPDATE`, [
+        user.id,
+      ])) as { id: string; role: Role; is_active: boolean }[];
+      const self = locked.find((row) => row.id === user.id);
+      if (self?.role === 'admin' && self.is_active && !locked.some((row) => row.id !== user.id && row.role === 'admin' && row.is_active)) {
+        throw conflict(LAST_ADMIN);
+      }
       const { affected } = await em.getRepository(User).delete({ id: user.id, passwordHash: user.passwordHash, isActive: true });
       // Already deleted (a second tab, a double submit): the account is gone, the password was right.
       if (affected !== 1) throw await this.refusalOverStaleHash(user.id, 'Incorrect password.', em);

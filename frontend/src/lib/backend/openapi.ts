@@ -328,7 +328,7 @@ export interface paths {
         get: operations["Users_me"];
         put?: never;
         post?: never;
-        /** Delete the current user with their tasks and sessions (needs the password) */
+        /** Delete the current user with their tasks and sessions (needs the password; the last active admin cannot) */
         delete: operations["Users_deleteMe"];
         options?: never;
         head?: never;
@@ -2233,6 +2233,15 @@ export interface operations {
             };
             /** @description Cross-site request refused: a browser request from an origin not in CORS_ORIGINS, without a bearer header */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The caller is the last active admin */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
