@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import { SessionsService } from '../src/sessions/sessions.service.js';
+import { ListUsersQuery } from '../src/users/dto/user.dto.js';
+import { User } from '../src/users/user.entity.js';
+import { userListQuery } from '../src/users/users.service.js';
 import { createTestApp, uniqueEmail, type SignedInUser, type TestApp } from './kit/index.js';
 
 /** `/api/users` as API.md describes it: the caller's own account and the admin routes. */
@@ -418,6 +421,44 @@ describe('Users API', () => {
         expect(pages.flat().sort()).toEqual([...ids].sort());
         const past = await admin.agent.get('/api/users').query({ q: marker, limit: 2, offset: 5 }).expect(200);
         expect(past.body).toEqual({ users: [], total: 3, limit: 2, offset: 5 });
+      });
+
+      describe('at scale', () => {
+        // Its own database: 100 000 users, as a deployment grows to, planned as PostgreSQL plans them.
+        let own: TestApp;
+        let admin: SignedInUser;
+        const rare = `rr${randomBytes(4).toString('hex')}`;
+        beforeAll(async () => {
+          own = await createTestApp();
+          admin = await own.asAdmin();
+          await own.db.query(`INSERT INTO users (email, password_hash, name, created_at)
+            SELECT 'user' || g || '@example.com', 'x', 'Person ' || md5(g::text), now() - g * interval '1 second' FROM generate_series(1, 100000) g`);
+          await own.createUser({ email: `${rare}@example.com` });
+          await own.createUser({ name: `Someone ${rare.toUpperCase()}` });
+          await own.db.query('ANALYZE users');
+        });
+        afterAll(() => own.close());
+
+        async function plan(statement: [string, unknown[]]): Promise<string> {
+          const [{ 'QUERY PLAN': found }] = await own.db.query(`EXPLAIN (FORMAT JSON) ${statement[0]}`, statement[1]);
+          return JSON.stringify(found);
+        }
+
+        it('q reads the matching users from the trigram indexes on email and name, for the page and for the total, never every user', async () => {
+          const query = Object.assign(new ListUsersQuery(), { limit: 20, offset: 0, q: rare });
+          const page = userListQuery(own.db.getRepository(User), query);
+          // The total as getManyAndCount counts it.
+          const total = userListQuery(own.db.getRepository(User), query).orderBy().take(undefined).skip(undefined).select('COUNT(DISTINCT(u.id))', 'cnt');
+          for (const statement of [page.getQueryAndParameters(), total.getQueryAndParameters()]) {
+            const found = await plan(statement);
+            expect(found).toMatch(/"Index Name":"users_email_trgm_idx"/);
+            expect(found).toMatch(/"Index Name":"users_name_trgm_idx"/);
+            expect(found).not.toMatch(/"Node Type":"Seq Scan"/);
+          }
+          const res = await admin.agent.get('/api/users').query({ q: rare.toUpperCase() }).expect(200);
+          expect(res.body.total).toBe(2);
+          expect(res.body.users).toHaveLength(2);
+        });
       });
 
       it.each([

@@ -9,6 +9,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { UsersEmailPlainIndex1764000000001 } from './migrations/1764000000001-users-email-plain-index.js';
 import { TasksTitleOrderIgnoresCase1764000000002 } from './migrations/1764000000002-tasks-title-order-ignores-case.js';
 import { UsersEmailNfc1764000000003 } from './migrations/1764000000003-users-email-nfc.js';
+import { UsersSearchTrigram1764000000004 } from './migrations/1764000000004-users-search-trigram.js';
 // generate:resource imports (npm run generate:resource adds entity and migration imports above this line)
 
 /** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   UsersEmailPlainIndex1764000000001,
   TasksTitleOrderIgnoresCase1764000000002,
   UsersEmailNfc1764000000003,
+  UsersSearchTrigram1764000000004,
   // generate:resource migrations
 ];
 

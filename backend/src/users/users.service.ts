@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { DataSource, Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { PasswordService } from '../auth/password.service.js';
@@ -21,6 +21,19 @@ export const EMAIL_TAKEN = 'Email already registered';
 export const INCORRECT_CURRENT_PASSWORD = 'The current password is incorrect.';
 export const ACCOUNT_DISABLED = 'This account has been disabled.';
 export const LAST_ADMIN = 'The last active admin cannot delete their account; make another user an admin first.';
+
+/**
+ * One page of `GET /users`, newest first (`id` breaks ties, so pages are stable); `q` is matched as
+ * a literal substring, served by the trigram indexes on email and name (migration 1764000000004).
+ */
+export function userListQuery(users: Repository<User>, query: ListUsersQuery): SelectQueryBuilder<User> {
+  const qb = users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(query.limit).skip(query.offset);
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb.where('(u.email ILIKE :pattern OR u.name ILIKE :pattern)', { pattern });
+  }
+  return qb;
+}
 
 @Injectable()
 export class UsersService {
@@ -197,12 +210,7 @@ export class UsersService {
   }
 
   async list(query: ListUsersQuery): Promise<{ users: User[]; total: number }> {
-    const qb = this.users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').take(query.limit).skip(query.offset);
-    if (query.q) {
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.where('(u.email ILIKE :pattern OR u.name ILIKE :pattern)', { pattern });
-    }
-    const [users, total] = await qb.getManyAndCount();
+    const [users, total] = await userListQuery(this.users, query).getManyAndCount();
     return { users, total };
   }
 
