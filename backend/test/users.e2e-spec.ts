@@ -396,6 +396,15 @@ describe('Users API', () => {
         expect(none.body).toEqual({ users: [], total: 0, limit: 20, offset: 0 });
       });
 
+      it('q finds an accented email however the accent is typed: precomposed or as a combining mark', async () => {
+        const tag = `acc${randomBytes(4).toString('hex')}`;
+        const jose = await t.createUser({ email: `${tag}.jos\u00e9@example.com` });
+        for (const q of [`${tag}.jos\u00e9`, `${tag}.jose\u0301`, `${tag.toUpperCase()}.JOSE\u0301`]) {
+          const res = await admin.agent.get('/api/users').query({ q }).expect(200);
+          expect({ q, ids: res.body.users.map((u: { id: string }) => u.id) }).toEqual({ q, ids: [jose.id] });
+        }
+      });
+
       it('q treats % and _ literally', async () => {
         // As patterns, "%" and "_" would match every user; no email or name here holds either.
         for (const q of ['%', '_', `${marker}%one`, `${marker}_one`]) {

@@ -62,6 +62,12 @@ export function canonicalEmail(email: string): string {
 /** Emails are compared in their canonical spelling: normalize once, at the boundary. */
 export const NormalizeEmail = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? canonicalEmail(value) : value));
 
+/**
+ * Search text in composed Unicode (NFC), the form emails are stored in: "é" typed as "e" and a
+ * combining accent (macOS input, text copied from a PDF) otherwise matched nothing.
+ */
+export const ComposeUnicode = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC') : value));
+
 export const Trim = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 /** A real calendar date written YYYY-MM-DD (2024-02-30 is refused). */

@@ -1,7 +1,7 @@
 import { PaginationQuery } from '../../common/pagination.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MinLength, ValidateIf } from 'class-validator';
-import { MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
+import { ComposeUnicode, MaxChars, NormalizeEmail, Trim } from '../../common/validators.js';
 import { ROLES, type PublicUser, type Role } from '../user.entity.js';
 
 
@@ -91,6 +91,7 @@ export class AdminUpdateUserDto {
 export class ListUsersQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of email or name', maxLength: 200 })
   @IsOptional()
+  @ComposeUnicode()
   @IsString()
   @MaxChars(200)
   q?: string;
