@@ -106,6 +106,22 @@ describe('Admin audit trail and bootstrap', () => {
       expect(byType.logout.sessionId).toBe(sessionIdOf(second.accessToken));
     });
 
+    it('records a wrong password given to change the password, the email or to delete the account, with the session that gave it and never the password', async () => {
+      const victim = await t.signUp();
+      const guess = `guess-${randomBytes(9).toString('base64url')}`;
+      expectProblem(await victim.agent.post('/api/auth/change-password').send({ currentPassword: guess, newPassword: `next-${guess}` }), 401);
+      tick();
+      expectProblem(await victim.agent.patch('/api/users/me').send({ email: `moved.${victim.email}`, currentPassword: guess }), 401);
+      tick();
+      expectProblem(await victim.agent.delete('/api/users/me').send({ password: guess }), 401);
+
+      const res = await events({ userId: victim.id, type: 'reauth_failure' }).expect(200);
+      const list = res.body.events as AuthEventBody[];
+      expect(list.map((e) => e.detail)).toEqual([{ action: 'delete_account' }, { action: 'change_email' }, { action: 'change_password' }]);
+      for (const e of list) expect(e.sessionId).toBe(sessionIdOf(victim.accessToken));
+      expect(JSON.stringify(res.body)).not.toContain(guess);
+    });
+
     it('the whole trail is newest first too', async () => {
       const res = await events({ limit: 100 }).expect(200);
       const stamps = (res.body.events as AuthEventBody[]).map((e) => Date.parse(e.createdAt));

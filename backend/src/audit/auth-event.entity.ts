@@ -4,6 +4,8 @@ export const AUTH_EVENT_TYPES = [
   'register',
   'login_success',
   'login_failure',
+  // A wrong current password on change-password, a new email or account deletion: guessed with a live session.
+  'reauth_failure',
   'refresh_reuse_detected',
   'session_revoked',
   'logout',

@@ -125,7 +125,10 @@ export class UsersService {
       }
       const currentPassword = dto.currentPassword;
       const ok = await this.attempts.counted(current.email, meta.ip ?? 'unknown', () => this.passwords.verify(current.passwordHash, currentPassword));
-      if (!ok) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+      if (!ok) {
+        await this.audit.record('reauth_failure', { userId: current.id, sessionId: caller.sessionId, meta, detail: { action: 'change_email' } });
+        throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+      }
       verifiedHash = current.passwordHash;
     }
     try {
@@ -189,7 +192,10 @@ export class UsersService {
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
     const user = await this.getCaller(caller);
     const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
-    if (!ok) throw unauthorized('Incorrect password.');
+    if (!ok) {
+      await this.audit.record('reauth_failure', { userId: user.id, sessionId: caller.sessionId, meta, detail: { action: 'delete_account' } });
+      throw unauthorized('Incorrect password.');
+    }
     await this.dataSource.transaction(async (em) => {
       // The last active admin stays, as it does against a self-demotion: without this an admin's own
       // deletion left a deployment with no admin. Every active admin's row is locked with the caller's,

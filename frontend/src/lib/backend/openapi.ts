@@ -363,7 +363,7 @@ export interface components {
             /** Format: uuid */
             sessionId: string | null;
             /** @enum {string} */
-            type: "register" | "login_success" | "login_failure" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "password_changed" | "email_changed" | "password_reset_requested" | "password_reset" | "user_disabled" | "user_enabled" | "role_changed" | "account_deleted";
+            type: "register" | "login_success" | "login_failure" | "reauth_failure" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "password_changed" | "email_changed" | "password_reset_requested" | "password_reset" | "user_disabled" | "user_enabled" | "role_changed" | "account_deleted";
             userAgent: string | null;
             /** Format: uuid */
             userId: string | null;
@@ -597,7 +597,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
-                type?: "register" | "login_success" | "login_failure" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "password_changed" | "email_changed" | "password_reset_requested" | "password_reset" | "user_disabled" | "user_enabled" | "role_changed" | "account_deleted";
+                type?: "register" | "login_success" | "login_failure" | "reauth_failure" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "password_changed" | "email_changed" | "password_reset_requested" | "password_reset" | "user_disabled" | "user_enabled" | "role_changed" | "account_deleted";
                 userId?: string;
             };
             header?: never;
