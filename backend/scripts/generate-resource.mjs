@@ -107,7 +107,7 @@ export class ${migrationClass} implements MigrationInterface {
   [`src/${n.plural}/dto/${n.kebab}.dto.ts`]: `import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination.js';
-import { MaxChars } from '../../common/validators.js';
+import { MaxChars, Trim } from '../../common/validators.js';
 import type { ${n.Pascal} } from '../${n.kebab}.entity.js';
 
 export class ${n.Pascal}Response {
@@ -131,6 +131,7 @@ export function to${n.Pascal}Response(entity: ${n.Pascal}): ${n.Pascal}Response 
 
 export class Create${n.Pascal}Dto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxChars(200)
@@ -147,6 +148,7 @@ export class Create${n.Pascal}Dto {
 export class Update${n.Pascal}Dto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @ValidateIf((_o, v) => v !== undefined)
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxChars(200)
@@ -275,10 +277,12 @@ describeOwnedResource('${n.Plurals}', {
 });
 
 describe('${n.Plurals}: specific rules', () => {
-  it('says which field is wrong and why', async () => {
+  it('drops the spaces around a name, and says which field is wrong and why', async () => {
     const user = await t.signUp();
-    const res = await user.agent.post('/api/${n.plural}').send({ name: '' }).expect(422);
+    const res = await user.agent.post('/api/${n.plural}').send({ name: '   ' }).expect(422);
     expect(res.body.errors).toEqual([{ field: 'name', message: 'name must not be empty' }]);
+    const created = await user.agent.post('/api/${n.plural}').send({ name: ' Spaced out ' }).expect(201);
+    expect(created.body.name).toBe('Spaced out');
   });
 
   it('lists newest first with pagination', async () => {

@@ -110,6 +110,16 @@ describe('Tasks API', () => {
       expect(res.body).toMatchObject({ description: null, dueDate: null });
     });
 
+    it('drops the spaces around a title, and refuses one that is nothing but spaces, on create and on update', async () => {
+      const res = await user.agent.post('/api/tasks').send({ title: '  Call the bank \n' }).expect(201);
+      expect(res.body.title).toBe('Call the bank');
+      for (const refused of [await user.agent.post('/api/tasks').send({ title: ' \t ' }), await user.agent.patch(`/api/tasks/${res.body.id}`).send({ title: '   ' })]) {
+        expect(refused.status).toBe(422);
+        expect(refused.body.errors).toEqual([{ field: 'title', message: 'title must not be empty' }]);
+      }
+      expect((await user.agent.patch(`/api/tasks/${res.body.id}`).send({ title: ' Call the bank again ' }).expect(200)).body.title).toBe('Call the bank again');
+    });
+
     it('accepts a 200-character title and a 2000-character description (the limits)', async () => {
       const res = await user.agent.post('/api/tasks').send({ title: 'a'.repeat(200), description: 'd'.repeat(2000) }).expect(201);
       expect(res.body.title).toHaveLength(200);

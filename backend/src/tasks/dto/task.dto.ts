@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { PaginationQuery } from '../../common/pagination.js';
-import { IsCalendarDate, MaxChars, ToBoolean } from '../../common/validators.js';
+import { IsCalendarDate, MaxChars, ToBoolean, Trim } from '../../common/validators.js';
 import { PRIORITIES, type Priority } from '../task.entity.js';
 
 export const TASK_SORTS = ['createdAt', '-createdAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'] as const;
@@ -20,6 +20,7 @@ export class TaskResponse {
 
 export class CreateTaskDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Write the quarterly report' })
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
   @MaxChars(200)
@@ -55,6 +56,7 @@ export class CreateTaskDto {
 export class UpdateTaskDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @ValidateIf((_o, v) => v !== undefined)
+  @Trim()
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
   @MaxChars(200)
