@@ -27,6 +27,23 @@ describe('Throttling per client IP', () => {
 
 });
 
+describe('Throttling per client IP behind a trusted proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: '1', AUTH_THROTTLE_LIMIT: '3' } });
+  });
+  afterAll(() => t.close());
+
+  const login = (ip: string) => t.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: uniqueEmail('nobody'), password: 'whatever-123' });
+
+  it('treats an IPv6 client as its /64: rotating addresses within it buys no new budget', async () => {
+    for (const ip of ['2001:db8:5:6::1', '2001:db8:5:6::2', '2001:db8:5:6:ffff:ffff:ffff:fffe']) await login(ip).expect(401);
+    const res = await login('2001:db8:5:6:abcd::9').expect(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await login('2001:db8:5:7::1').expect(401);
+  });
+});
+
 describe('Rate-limit headers, read by a browser app on an allowed origin', () => {
   const origin = 'http://localhost:3000';
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, normalizeIp, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { CachedReflector } from '../common/cached-reflector.js';
 import { clientIp } from '../common/client-meta.js';
@@ -17,7 +17,9 @@ export class AppThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return clientIp(request as unknown as FastifyRequest) ?? 'unknown';
+    // An IPv6 client is its /64, as for the failed-login counter: one host usually holds a whole /64
+    // and can take a fresh address, and so a fresh budget, for every request.
+    return normalizeIp(clientIp(request as unknown as FastifyRequest) ?? 'unknown');
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
