@@ -246,6 +246,19 @@ describe('Auth: register, login, me, logout', () => {
       expect(password_hash).toMatch(/[$,]t=2[$,]/);
       expect(password_hash).toMatch(/[$,]m=19456[$,]/);
     });
+
+    it('rehashes on login a hash of another argon2 variant made at the configured cost (argon2i, argon2d: imported accounts) as argon2id', async () => {
+      const argon2 = await import('argon2');
+      for (const type of [argon2.argon2i, argon2.argon2d] as const) {
+        const user = await t.createUser();
+        const other = await argon2.hash(user.password, { type, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+        await t.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, other]);
+        await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+        const [{ password_hash }] = await t.db.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+        expect(password_hash).toMatch(/^\$argon2id\$v=19\$/);
+        await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      }
+    });
   });
 
   describe('GET /api/auth/me and the access token', () => {

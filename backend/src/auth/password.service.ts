@@ -47,6 +47,9 @@ export class PasswordService implements OnModuleInit {
 
   /** True when the hash was made with other parameters than the configured ones (rehash on login). */
   needsRehash(storedHash: string): boolean {
+    // The library compares the costs only: an argon2i or argon2d hash (an imported account) at the
+    // configured cost would otherwise never become argon2id.
+    if (!storedHash.startsWith('$argon2id$')) return true;
     try {
       return needsRehash(storedHash, this.options);
     } catch {
