@@ -293,6 +293,8 @@ describe('Auth: register, login, me, logout', () => {
   });
 
   describe('POST /api/auth/logout and /logout-all', () => {
+    afterEach(() => t.clock.reset());
+
     it('revokes the session, clears both cookies, and is idempotent', async () => {
       const user = await t.signUp();
       const res = await user.cookieAgent.post('/api/auth/logout').expect(200);
@@ -311,6 +313,14 @@ describe('Auth: register, login, me, logout', () => {
       const user = await t.signUp();
       await t.bearer(user.accessToken).post('/api/auth/logout').expect(200);
       await user.agent.get('/api/auth/me').expect(401);
+    });
+
+    it('revokes the session named by a bearer token that has expired: "Logged out" never leaves it alive', async () => {
+      const user = await t.signUp();
+      t.clock.advanceSeconds(t.config.jwt.accessTokenMinutes * 60 + 1);
+      await t.bearer(user.accessToken).post('/api/auth/logout').expect(200);
+      // Its refresh token, wherever a copy of it is, no longer renews it.
+      await t.http().post('/api/auth/refresh').send({ refresh_token: user.refreshToken }).expect(401);
     });
 
     it('logout-all ends every session of the user and no one else’s', async () => {

@@ -113,7 +113,9 @@ export class AuthService {
       if (found) targets.set(found.sessionId, found.userId);
     }
     if (input.accessToken) {
-      const claims = this.tokens.verifyAccessToken(input.accessToken);
+      // An expired token still names its session, which must not outlive a "Logged out" (its refresh
+      // token would keep renewing it): a bearer-only client signs out with what it holds.
+      const claims = this.tokens.verifyAccessToken(input.accessToken, { acceptExpired: true });
       if (claims?.sid && claims.sub) targets.set(claims.sid, claims.sub);
     }
     for (const [sessionId, userId] of targets) {
