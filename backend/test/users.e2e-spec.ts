@@ -103,6 +103,21 @@ describe('Users API', () => {
       expectProblem(await login(user.email, user.password), 401);
     });
 
+    it('PATCH to a new email tells the address it leaves, where a takeover would otherwise go unseen; a name change mails nothing', async () => {
+      const user = await t.signUp();
+      const previous = user.email.toLowerCase();
+      await user.agent.patch('/api/users/me').send({ name: 'Renamed' }).expect(200);
+      const newEmail = uniqueEmail('moved');
+      await user.agent.patch('/api/users/me').send({ email: newEmail, currentPassword: user.password }).expect(200);
+      const notice = await t.waitForMail(previous);
+      expect(notice.subject).toMatch(/email/i);
+      expect(notice.text).toMatch(/changed/);
+      // The old mailbox learns that it changed, not where to: that is the account's business now.
+      expect(notice.text).not.toContain(newEmail.toLowerCase());
+      expect(t.outbox.filter((m) => m.to === previous)).toHaveLength(1);
+      expect(t.outbox.filter((m) => m.to === newEmail.toLowerCase())).toHaveLength(0);
+    });
+
     it('PATCH changes name and email together', async () => {
       const user = await t.signUp();
       const newEmail = uniqueEmail('both');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource, Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -9,9 +10,11 @@ import { Clock } from '../common/clock.js';
 import { roleRequired } from '../auth/guards/roles.guard.js';
 import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
+import { describeError } from '../common/problem-details.filter.js';
 import { canonicalEmail } from '../common/validators.js';
 import { DEADLOCK_DETECTED, failedWith, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
+import { MailService } from '../mail/mail.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LoginAttemptsService } from '../throttling/login-attempts.service.js';
 import type { AdminUpdateUserDto, ListUsersQuery, UpdateMeDto } from './dto/user.dto.js';
@@ -46,7 +49,11 @@ export class UsersService {
     private readonly prepared: PreparedQueries,
     private readonly clock: Clock,
     private readonly attempts: LoginAttemptsService,
-  ) {}
+    private readonly mail: MailService,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('UsersService');
+  }
 
   /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
   async findByEmail(email: string): Promise<User | null> {
@@ -115,6 +122,9 @@ export class UsersService {
    * The row is written from a copy read under its lock, never from the one read before the ~50 ms
    * of argon2: a reset, role change or disable committed meanwhile must not be written back; and an
    * email change stands only while the password checked is still the account's.
+   *
+   * The address an email change leaves is told so: whoever moved it now receives the reset links,
+   * and that mailbox is the owner's only way to learn of it.
    */
   async updateMe(caller: AuthUser, dto: UpdateMeDto, meta: ClientMeta): Promise<User> {
     const current = await this.getCaller(caller);
@@ -131,8 +141,9 @@ export class UsersService {
       }
       verifiedHash = current.passwordHash;
     }
+    let previousEmail: string | undefined;
     try {
-      return await this.dataSource.transaction(async (em) => {
+      const saved = await this.dataSource.transaction(async (em) => {
         const repo = em.getRepository(User);
         const user = await repo.findOne({ where: { id: caller.id }, lock: { mode: 'for_no_key_update' } });
         if (!user) throw tokenRefused();
@@ -140,6 +151,7 @@ export class UsersService {
         if (!user.isActive) throw unauthorized(ACCOUNT_DISABLED);
         const emailChanged = dto.email !== undefined && dto.email !== user.email;
         if (emailChanged && user.passwordHash !== verifiedHash) throw unauthorized(INCORRECT_CURRENT_PASSWORD);
+        if (emailChanged) previousEmail = user.email;
         if (dto.name !== undefined) user.name = dto.name;
         if (dto.email !== undefined) user.email = dto.email;
         const saved = await repo.save(user);
@@ -149,6 +161,8 @@ export class UsersService {
         }
         return saved;
       });
+      if (previousEmail !== undefined) this.noticeEmailChanged(previousEmail);
+      return saved;
     } catch (error) {
       // A deadlock here is two accounts taking each other's address at once: each wrote its row, then
       // waited for the other's index entry, and PostgreSQL failed one. That one found the address
@@ -157,6 +171,17 @@ export class UsersService {
       if (failedWith(error, UNIQUE_VIOLATION) || failedWith(error, DEADLOCK_DETECTED)) throw conflict(EMAIL_TAKEN);
       throw error;
     }
+  }
+
+  /** After the commit, and without holding up the response: a mail server's delay is not the caller's. */
+  private noticeEmailChanged(previousEmail: string): void {
+    void this.mail
+      .send(
+        previousEmail,
+        'The email address of your account was changed',
+        'The email address you sign in with, and where password reset links are sent, was just changed from this address to another one.\n\nIf you did not make this change, contact your administrator right away: someone who knows your password may have taken over your account.',
+      )
+      .catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'email change notice failed'));
   }
 
   async setPasswordHash(userId: string, passwordHash: string, manager?: EntityManager): Promise<void> {
