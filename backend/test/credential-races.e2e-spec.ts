@@ -36,7 +36,7 @@ describe('Changes committed while a password check is in flight', () => {
   /** A password-reset link's token, as the owner finds it in their mailbox. */
   async function resetTokenFor(email: string): Promise<string> {
     await t.app.get(AuthService).sendResetLink(email, { ip: null, userAgent: null });
-    return /token=([\w-]+)/.exec((await t.waitForMail(email)).text)![1];
+    return /token=([\w-]+)/.exec((await t.waitForMail(email, 'Reset your password')).text)![1];
   }
   const resetPassword = (token: string, newPassword: string) => t.http().post('/api/auth/reset-password').send({ token, newPassword }).expect(200);
 

@@ -94,6 +94,24 @@ describe('Sessions and account security', () => {
       await t.http().post('/api/auth/login').send({ email: user.email, password: 'a brand new one' }).expect(200);
     });
 
+    it('tells the owner’s mailbox that the password changed, after a change and after a reset — never what it is', async () => {
+      const NOTICE = 'The password of your account was changed';
+      const user = await t.signUp();
+      await user.agent.post('/api/auth/change-password').send({ currentPassword: 'not it at all', newPassword: 'a brand new one' }).expect(401);
+      await user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'a brand new one' }).expect(200);
+      const changed = await t.waitForMail(user.email, NOTICE);
+      expect(changed.text).not.toContain('a brand new one');
+      await t.http().post('/api/auth/forgot-password').send({ email: user.email }).expect(202);
+      const token = decodeURIComponent(/token=([^\s]+)/.exec((await t.waitForMail(user.email, 'Reset your password')).text)![1]);
+      await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'reset to this one' }).expect(200);
+      const noticesTo = () => t.outbox.filter((m) => m.to === user.email.toLowerCase() && m.subject === NOTICE);
+      for (const deadline = Date.now() + 5000; noticesTo().length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      const notices = noticesTo();
+      // One per change: the refused attempt mailed nothing.
+      expect(notices).toHaveLength(2);
+      expect(notices[1].text).not.toContain('reset to this one');
+    });
+
     it('validates the new password (422) and never accepts unknown fields', async () => {
       const user = await t.signUp();
       const res = await user.agent.post('/api/auth/change-password').send({ currentPassword: user.password, newPassword: 'short' }).expect(422);
@@ -125,7 +143,7 @@ describe('Sessions and account security', () => {
 
     async function resetToken(email: string): Promise<string> {
       await t.http().post('/api/auth/forgot-password').send({ email }).expect(202);
-      const mail = await t.waitForMail(email);
+      const mail = await t.waitForMail(email, 'Reset your password');
       return decodeURIComponent(/token=([^\s]+)/.exec(mail.text)![1]);
     }
 
@@ -196,7 +214,7 @@ describe('Sessions and account security', () => {
       await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
       expect(t.outbox.filter((m) => m.to === user.email.toLowerCase())).toHaveLength(1);
       t.clock.advanceSeconds(301);
-      const second = await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null }).then(() => t.waitForMail(user.email));
+      const second = await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null }).then(() => t.waitForMail(user.email, 'Reset your password'));
       expect(t.outbox.filter((m) => m.to === user.email.toLowerCase())).toHaveLength(2);
       expect(second.text).not.toContain(encodeURIComponent(first));
       // The first link still works within its hour; using it spends the second too.
@@ -211,7 +229,7 @@ describe('Sessions and account security', () => {
       expect(await t.db.query(`SELECT id FROM password_reset_tokens WHERE user_id = $1`, [user.id])).toEqual([]);
       // Asking again at once (within the five minutes) mails a link that works.
       await t.app.get(AuthService).sendResetLink(user.email, { ip: null, userAgent: null });
-      const token = /token=([\w-]+)/.exec((await t.waitForMail(user.email)).text)![1];
+      const token = /token=([\w-]+)/.exec((await t.waitForMail(user.email, 'Reset your password')).text)![1];
       await t.http().post('/api/auth/reset-password').send({ token, newPassword: 'fresh password 5' }).expect(200);
     });
 

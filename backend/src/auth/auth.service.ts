@@ -148,6 +148,21 @@ export class AuthService {
       const revoked = await this.sessions.revokeAllForUser(user.id, 'password_changed', { except: caller.sessionId, manager: em });
       await this.audit.record('password_changed', { userId: user.id, sessionId: caller.sessionId, meta, detail: { sessionsRevoked: revoked } }, em);
     });
+    this.noticePasswordChanged(user.email);
+  }
+
+  /**
+   * The owner hears of every new password (OWASP ASVS 2.2.3): one set by someone else, with a stolen
+   * session and a guessed password or a link from a compromised mailbox, is otherwise unseen until
+   * they are locked out.
+   */
+  private noticePasswordChanged(email: string): void {
+    this.mail.notify(
+      email,
+      'The password of your account was changed',
+      'The password of your account was just changed, and every other session was signed out.\n\n' +
+        'If you did not make this change, reset your password from the sign-in page and contact your administrator.',
+    );
   }
 
   /**
@@ -213,13 +228,13 @@ export class AuthService {
     // Hashed before the row lock is taken (and for invalid tokens too, which keeps timing uniform).
     const passwordHash = await this.passwords.hash(newPassword);
     const tokenHash = TokenService.hash(token);
-    const userId = await this.dataSource.transaction(async (em) => {
+    const email = await this.dataSource.transaction(async (em) => {
       const [owner] = (await em.query(`SELECT user_id FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as { user_id: string }[];
       if (!owner) return undefined;
       // The account's row first, then its links: the order of every other path that changes an
       // account (change-password, a new email, a disable, a deletion, a new link), so none of them
       // can deadlock with this one. The link is read again under both locks.
-      const [account] = (await em.query(`SELECT is_active FROM users WHERE id = $1 FOR NO KEY UPDATE`, [owner.user_id])) as { is_active: boolean }[];
+      const [account] = (await em.query(`SELECT is_active, email FROM users WHERE id = $1 FOR NO KEY UPDATE`, [owner.user_id])) as { is_active: boolean; email: string }[];
       const [row] = (await em.query(`SELECT user_id, expires_at, used_at FROM password_reset_tokens WHERE token_hash = $1 FOR UPDATE`, [tokenHash])) as {
         user_id: string;
         expires_at: Date;
@@ -230,8 +245,9 @@ export class AuthService {
       await this.users.setPasswordHash(row.user_id, passwordHash, em);
       const revoked = await this.sessions.revokeAllForUser(row.user_id, 'password_reset', { manager: em });
       await this.audit.record('password_reset', { userId: row.user_id, meta, detail: { sessionsRevoked: revoked } }, em);
-      return row.user_id;
+      return account.email;
     });
-    if (!userId) throw new ProblemException(400, INVALID_RESET);
+    if (!email) throw new ProblemException(400, INVALID_RESET);
+    this.noticePasswordChanged(email);
   }
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { PinoLogger } from 'nestjs-pino';
+import { describeError } from '../common/problem-details.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export interface MailMessage {
@@ -79,6 +80,14 @@ export class MailService implements OnApplicationShutdown {
       this.outbox.push(message);
     }
     this.logger.info({ mailId: message.id, subject }, 'mail sent');
+  }
+
+  /**
+   * A notice the caller does not wait for (a mail server's delay is not the request's), sent after the
+   * change it reports has committed. A failure is logged, never the text.
+   */
+  notify(to: string, subject: string, text: string): void {
+    void this.send(to, subject, text).catch((error: unknown) => this.logger.error({ err: describeError(error), subject }, 'notice mail failed'));
   }
 
   onApplicationShutdown(): void {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { PinoLogger } from 'nestjs-pino';
 import { DataSource, Repository, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService, type ClientMeta } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -10,7 +9,6 @@ import { Clock } from '../common/clock.js';
 import { roleRequired } from '../auth/guards/roles.guard.js';
 import { tokenRefused } from '../auth/guards/jwt-auth.guard.js';
 import { conflict, forbidden, notFound, ProblemException, unauthorized } from '../common/problem.js';
-import { describeError } from '../common/problem-details.filter.js';
 import { canonicalEmail } from '../common/validators.js';
 import { DEADLOCK_DETECTED, failedWith, UNIQUE_VIOLATION } from '../database/postgres-errors.js';
 import { PreparedQueries } from '../database/prepared-queries.js';
@@ -50,10 +48,7 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly attempts: LoginAttemptsService,
     private readonly mail: MailService,
-    private readonly logger: PinoLogger,
-  ) {
-    logger.setContext('UsersService');
-  }
+  ) {}
 
   /** The first step of every sign-in: a prepared statement on the unique email index (TypeORM's query builder cost measurable CPU per login). */
   async findByEmail(email: string): Promise<User | null> {
@@ -161,7 +156,14 @@ export class UsersService {
         }
         return saved;
       });
-      if (previousEmail !== undefined) this.noticeEmailChanged(previousEmail);
+      if (previousEmail !== undefined) {
+        this.mail.notify(
+          previousEmail,
+          'The email address of your account was changed',
+          'The email address you sign in with, and where password reset links are sent, was just changed from this address to another one.\n\n' +
+            'If you did not make this change, contact your administrator right away: someone who knows your password may have taken over your account.',
+        );
+      }
       return saved;
     } catch (error) {
       // A deadlock here is two accounts taking each other's address at once: each wrote its row, then
@@ -171,17 +173,6 @@ export class UsersService {
       if (failedWith(error, UNIQUE_VIOLATION) || failedWith(error, DEADLOCK_DETECTED)) throw conflict(EMAIL_TAKEN);
       throw error;
     }
-  }
-
-  /** After the commit, and without holding up the response: a mail server's delay is not the caller's. */
-  private noticeEmailChanged(previousEmail: string): void {
-    void this.mail
-      .send(
-        previousEmail,
-        'The email address of your account was changed',
-        'The email address you sign in with, and where password reset links are sent, was just changed from this address to another one.\n\nIf you did not make this change, contact your administrator right away: someone who knows your password may have taken over your account.',
-      )
-      .catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'email change notice failed'));
   }
 
   async setPasswordHash(userId: string, passwordHash: string, manager?: EntityManager): Promise<void> {

@@ -102,13 +102,16 @@ export class TestApp {
     return request.agent(this.server);
   }
 
-  /** Waits for a mail to `to` (mail is sent after the response, e.g. password reset). */
-  async waitForMail(to: string, timeoutMs = 5000): Promise<MailMessage> {
+  /**
+   * Waits for the newest mail to `to` (mail is sent after the response, e.g. password reset), or the
+   * newest with `subject`: an address also gets notices (a changed password, a changed email).
+   */
+  async waitForMail(to: string, subject?: string, timeoutMs = 5000): Promise<MailMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = [...this.outbox].reverse().find((m) => m.to === to.toLowerCase());
+      const found = [...this.outbox].reverse().find((m) => m.to === to.toLowerCase() && (subject === undefined || m.subject === subject));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`No mail to ${to} within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`No mail to ${to}${subject === undefined ? '' : ` about "${subject}"`} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
