@@ -19,6 +19,7 @@ import { AppliedMigrationsCheck } from './database/applied-migrations.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { PreparedQueries } from './database/prepared-queries.js';
 import { HealthModule } from './health/health.module.js';
+import { HousekeepingModule } from './housekeeping/housekeeping.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -80,6 +81,7 @@ export class AppModule {
         AuthModule,
         TasksModule,
         HealthModule,
+        HousekeepingModule,
         // generate:resource modules (npm run generate:resource adds modules above this line)
       ],
       providers: [

@@ -59,6 +59,10 @@ export interface AppConfig {
   readonly appUrl: string;
   readonly bodyLimitBytes: number;
   readonly cookieSecure: boolean;
+  /** Ended sessions, spent reset links and old audit events are deleted this often; 0: never (another instance or a job does it). */
+  readonly housekeepingIntervalMinutes: number;
+  /** Audit events older than this are deleted; 0 keeps them for good. */
+  readonly auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -242,6 +246,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     appUrl,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 102_400, 1024, 50 * 1024 * 1024),
     cookieSecure: production,
+    housekeepingIntervalMinutes: int('HOUSEKEEPING_INTERVAL_MINUTES', 60, 0, 10_080),
+    // A year: long enough to investigate an incident reported late, short enough that the IP
+    // addresses and user agents it holds (personal data) are not kept without end.
+    auditRetentionDays: int('AUDIT_RETENTION_DAYS', 365, 0, 36_500),
   };
   if (config.refreshTokenDays > config.sessionMaxDays) {
     problems.push('REFRESH_TOKEN_EXPIRE_DAYS cannot exceed SESSION_MAX_DAYS');

@@ -10,6 +10,7 @@ import { UsersEmailPlainIndex1764000000001 } from './migrations/1764000000001-us
 import { TasksTitleOrderIgnoresCase1764000000002 } from './migrations/1764000000002-tasks-title-order-ignores-case.js';
 import { UsersEmailNfc1764000000003 } from './migrations/1764000000003-users-email-nfc.js';
 import { UsersSearchTrigram1764000000004 } from './migrations/1764000000004-users-search-trigram.js';
+import { EndedSessionsIndexes1764000000005 } from './migrations/1764000000005-ended-sessions-indexes.js';
 // generate:resource imports (npm run generate:resource adds entity and migration imports above this line)
 
 /** Explicit lists, not globs: globs break under ESM and bundling, and hide what is registered. */
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   TasksTitleOrderIgnoresCase1764000000002,
   UsersEmailNfc1764000000003,
   UsersSearchTrigram1764000000004,
+  EndedSessionsIndexes1764000000005,
   // generate:resource migrations
 ];
 
