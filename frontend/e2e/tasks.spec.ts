@@ -127,3 +127,43 @@ test('an expired access token is refreshed on the server, out of the user\u2019s
   const after = await db().query<{ backendRefreshToken: string }>(`SELECT "backendRefreshToken" FROM better_auth."session" WHERE "id" = $1`, [before.id]);
   expect(after.rows[0]!.backendRefreshToken).not.toBe(before.backendRefreshToken);
 });
+
+/** A user with these tasks already on the backend (newest first on the dashboard), signed in. */
+async function signedInWithTasks(page: Page, titles: string[]) {
+  const email = uniqueEmail('keyboard');
+  await registerOnBackend(email);
+  const token = await backendToken(email);
+  for (const title of titles) await createTaskOnBackend(token, { title });
+  await page.goto('/login');
+  await signIn(page, email, PASSWORD);
+  await page.waitForURL('**/dashboard');
+  await expect(list(page).getByTestId('task')).toHaveCount(titles.length);
+}
+
+test('ticking a task off with the keyboard leaves focus on its checkbox, to tick the next one', async ({ page }) => {
+  await signedInWithTasks(page, ['Water the plants', 'Pay the rent']);
+  const rent = list(page).getByRole('checkbox', { name: 'Pay the rent' });
+  await rent.focus();
+  await page.keyboard.press('Space');
+  await expect(stat(page, 'Done')).toHaveText('1');
+  await expect(rent).toBeChecked();
+  await expect(rent).toBeFocused();
+
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const plants = list(page).getByRole('checkbox', { name: 'Water the plants' });
+  await expect(plants).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(stat(page, 'Done')).toHaveText('2');
+  await expect(plants).toBeFocused();
+});
+
+test('saving an edit puts focus back on the task\u2019s Edit button', async ({ page }) => {
+  await signedInWithTasks(page, ['Renew the passport']);
+  await list(page).getByRole('button', { name: 'Edit “Renew the passport”' }).press('Enter');
+  const editor = page.getByRole('form', { name: 'Edit “Renew the passport”' });
+  await editor.getByLabel('Title').fill('Renew the passport before May');
+  await editor.getByLabel('Title').press('Enter');
+  await expect(list(page).getByRole('button', { name: 'Edit “Renew the passport before May”' })).toBeFocused();
+});

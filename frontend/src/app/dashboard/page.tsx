@@ -68,7 +68,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           ) : (
             <ul className="space-y-3" aria-label="Tasks">
               {tasks.data.tasks.map((task) => (
-                <TaskItem key={`${task.id}:${task.updatedAt}`} task={task} today={today} />
+                // Keyed by id alone: a changed task re-renders in place, so the control the keyboard
+                // user just used (its checkbox, its Edit button) keeps focus.
+                <TaskItem key={task.id} task={task} today={today} />
               ))}
             </ul>
           )}

@@ -65,9 +65,12 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
         id={checkboxId}
         type="checkbox"
         checked={completed}
-        disabled={pending}
-        onChange={(e) => toggle(e.currentTarget.checked)}
-        className="mt-1 size-5 shrink-0 rounded border-slate-300 text-brand-600 accent-brand-600"
+        // Not `disabled`: a disabled element loses focus, and the keyboard user their place in the list.
+        aria-disabled={pending || undefined}
+        onChange={(e) => {
+          if (!pending) toggle(e.currentTarget.checked);
+        }}
+        className="mt-1 size-5 shrink-0 rounded border-slate-300 text-brand-600 accent-brand-600 aria-disabled:opacity-50"
       />
       <div className="min-w-0 flex-1">
         <label htmlFor={checkboxId} className={cx('block font-medium break-words', completed ? 'text-slate-400 line-through' : 'text-slate-900')}>
