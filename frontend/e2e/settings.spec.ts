@@ -186,3 +186,23 @@ test('deletes the account after the password is confirmed', async ({ page }) => 
   await signIn(page, email);
   await expect(page.getByRole('main').getByRole('alert')).toHaveText('Incorrect email or password.');
 });
+
+test('backing out of signing out everywhere puts focus back on its button', async ({ page }) => {
+  const email = uniqueEmail('back-out');
+  await registerOnBackend(email);
+  await signedIn(page, email);
+
+  const everywhere = page.getByRole('button', { name: 'Sign out everywhere…' });
+  const confirm = page.getByRole('group', { name: 'Sign out everywhere?' });
+  await everywhere.press('Enter');
+  await confirm.getByRole('button', { name: 'Cancel' }).press('Enter');
+  await expect(confirm).toHaveCount(0);
+  await expect(everywhere).toBeFocused();
+
+  await everywhere.press('Enter');
+  await expect(confirm.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(everywhere).toBeFocused();
+  await expect(sessions(page)).toHaveCount(1);
+});

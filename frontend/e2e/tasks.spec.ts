@@ -167,3 +167,21 @@ test('saving an edit puts focus back on the task\u2019s Edit button', async ({ p
   await editor.getByLabel('Title').press('Enter');
   await expect(list(page).getByRole('button', { name: 'Edit “Renew the passport before May”' })).toBeFocused();
 });
+
+test('backing out of a delete confirmation puts focus back on the Delete button', async ({ page }) => {
+  await signedInWithTasks(page, ['Cancel the gym membership']);
+  const remove = list(page).getByRole('button', { name: 'Delete “Cancel the gym membership”' });
+  const confirm = page.getByRole('group', { name: 'Delete “Cancel the gym membership”?' });
+
+  await remove.press('Enter');
+  await expect(confirm.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(remove).toBeFocused();
+
+  await remove.press('Enter');
+  await confirm.getByRole('button', { name: 'Cancel' }).press('Enter');
+  await expect(confirm).toHaveCount(0);
+  await expect(remove).toBeFocused();
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+});

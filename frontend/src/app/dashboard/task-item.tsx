@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { FormMessage } from '@/components/form-message';
+import { useConfirmation } from '@/components/use-confirmation';
 import { useFormAction } from '@/components/use-form-action';
 import { Badge, Button, SubmitButton, cx } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
@@ -35,7 +36,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
   const [completed, setCompletedOptimistic] = useOptimistic(task.completed);
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const { confirming, ask, cancel, trigger, onKeyDown } = useConfirmation();
   const overdue = isOverdue({ completed, dueDate: task.dueDate }, today);
   const checkboxId = `task-${task.id}-done`;
 
@@ -53,7 +54,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
     startTransition(async () => {
       const result = await deleteTask(task.id);
       if (!result.ok) {
-        setConfirming(false);
+        cancel();
         setError(result.errors.form ?? 'Could not delete the task.');
       }
     });
@@ -91,12 +92,12 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
       </div>
       <div className="flex shrink-0 items-center gap-1">
         {confirming ? (
-          <div role="group" aria-label={`Delete “${task.title}”?`} className="flex items-center gap-1">
+          <div role="group" aria-label={`Delete “${task.title}”?`} className="flex items-center gap-1" onKeyDown={onKeyDown}>
             <span className="hidden text-sm text-slate-600 sm:inline">Delete?</span>
             <Button variant="danger" size="sm" pending={pending} onClick={remove} autoFocus>
               Delete
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
+            <Button variant="ghost" size="sm" onClick={cancel}>
               Cancel
             </Button>
           </div>
@@ -105,7 +106,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
             <Button ref={editButton} variant="ghost" size="sm" onClick={onEdit} aria-label={`Edit “${task.title}”`}>
               Edit
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setConfirming(true)} aria-label={`Delete “${task.title}”`} className="text-rose-700 hover:bg-rose-50">
+            <Button ref={trigger} variant="ghost" size="sm" onClick={ask} aria-label={`Delete “${task.title}”`} className="text-rose-700 hover:bg-rose-50">
               Delete
             </Button>
           </>

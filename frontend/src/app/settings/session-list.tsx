@@ -1,6 +1,7 @@
 'use client';
 import { useState, useTransition } from 'react';
 import { Alert, Badge, Button } from '@/components/ui';
+import { useConfirmation } from '@/components/use-confirmation';
 import type { Schemas } from '@/lib/backend/client';
 import { describeUserAgent, relativeTime } from '@/lib/user-agent';
 import { revokeSession, signOutEverywhere } from './actions';
@@ -11,7 +12,7 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  const [confirmAll, setConfirmAll] = useState(false);
+  const { confirming: confirmAll, ask, cancel, trigger, onKeyDown } = useConfirmation();
 
   function revoke(session: BackendSession) {
     setPendingId(session.id);
@@ -57,17 +58,17 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
       </ul>
       <div className="flex flex-wrap items-center justify-end gap-2 border-t border-slate-200 pt-4">
         {confirmAll ? (
-          <div role="group" aria-label="Sign out everywhere?" className="flex flex-wrap items-center gap-2">
+          <div role="group" aria-label="Sign out everywhere?" className="flex flex-wrap items-center gap-2" onKeyDown={onKeyDown}>
             <span className="text-sm text-slate-600">This signs out every device, including this one.</span>
             <Button variant="danger" size="sm" pending={pending && pendingId === null} onClick={everywhere} autoFocus>
               Sign out everywhere
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setConfirmAll(false)}>
+            <Button variant="ghost" size="sm" onClick={cancel}>
               Cancel
             </Button>
           </div>
         ) : (
-          <Button variant="secondary" size="sm" onClick={() => setConfirmAll(true)}>
+          <Button ref={trigger} variant="secondary" size="sm" onClick={ask}>
             Sign out everywhere…
           </Button>
         )}
