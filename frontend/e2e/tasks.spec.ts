@@ -185,3 +185,12 @@ test('backing out of a delete confirmation puts focus back on the Delete button'
   await expect(remove).toBeFocused();
   await expect(list(page).getByTestId('task')).toHaveCount(1);
 });
+
+test('deleting a task moves focus to the task list instead of losing it', async ({ page }) => {
+  await signedInWithTasks(page, ['Old task', 'Obsolete task']);
+  await list(page).getByRole('button', { name: 'Delete “Obsolete task”' }).press('Enter');
+  await page.getByRole('group', { name: 'Delete “Obsolete task”?' }).getByRole('button', { name: 'Delete' }).press('Enter');
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Task list' })).toBeFocused();
+  await expect(page.getByTestId('result-count')).toHaveText('1 task');
+});

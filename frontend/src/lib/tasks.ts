@@ -19,6 +19,9 @@ export type Status = (typeof STATUSES)[number];
 
 export const PAGE_SIZE = 10;
 
+/** The dashboard's "Task list" heading: where focus goes once a task is deleted. */
+export const TASK_LIST_HEADING_ID = 'list-title';
+
 export interface TaskQuery {
   status: Status;
   priority: Priority | 'all';

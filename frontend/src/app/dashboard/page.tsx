@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Card, buttonClass } from '@/components/ui';
 import { backendAs, requireSession } from '@/lib/server/session';
-import { isFiltered, PAGE_SIZE, parseTaskQuery, taskQueryString, todayUtc, type TaskQuery } from '@/lib/tasks';
+import { isFiltered, PAGE_SIZE, parseTaskQuery, TASK_LIST_HEADING_ID, taskQueryString, todayUtc, type TaskQuery } from '@/lib/tasks';
 import { NewTaskForm } from './new-task-form';
 import { TaskFilters } from './task-filters';
 import { TaskItem } from './task-item';
@@ -53,8 +53,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       </section>
 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <section aria-labelledby="list-title" className="order-2 space-y-4 lg:order-1">
-          <h2 id="list-title" className="text-lg font-semibold text-slate-900">
+        <section aria-labelledby={TASK_LIST_HEADING_ID} className="order-2 space-y-4 lg:order-1">
+          <h2 id={TASK_LIST_HEADING_ID} tabIndex={-1} className="text-lg font-semibold text-slate-900">
             Task list
           </h2>
           <TaskFilters query={query} />

@@ -6,7 +6,7 @@ import { useFormAction } from '@/components/use-form-action';
 import { Badge, Button, SubmitButton, cx } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import type { Schemas } from '@/lib/backend/client';
-import { formatDueDate, isOverdue } from '@/lib/tasks';
+import { formatDueDate, isOverdue, TASK_LIST_HEADING_ID } from '@/lib/tasks';
 import { deleteTask, setTaskCompleted, updateTask } from './actions';
 import { TaskFields } from './task-fields';
 
@@ -53,7 +53,11 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
     setError(null);
     startTransition(async () => {
       const result = await deleteTask(task.id);
-      if (!result.ok) {
+      // The task, and the button that deleted it, are gone: the list's heading takes focus, and
+      // the list's result count (a live region) says how many are left.
+      if (result.ok) {
+        document.getElementById(TASK_LIST_HEADING_ID)?.focus();
+      } else {
         cancel();
         setError(result.errors.form ?? 'Could not delete the task.');
       }
