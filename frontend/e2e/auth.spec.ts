@@ -237,3 +237,24 @@ test('every page carries a Content-Security-Policy with a fresh nonce, and only 
   expect(refused.join('\n')).toMatch(/inline event handler/);
   await context.close();
 });
+
+test('once a reset link is asked for, or a password reset, focus moves to the message that replaced the form', async ({ page }) => {
+  const email = uniqueEmail('focus-reset');
+  await registerOnBackend(email);
+
+  await page.goto('/forgot-password');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Email address').press('Enter');
+  const sent = page.getByRole('main').getByRole('status');
+  await expect(sent).toHaveText(`If an account exists for ${email}, a link to reset its password is on its way.`);
+  await expect(sent).toBeFocused();
+
+  const link = new URL(await resetLinkFor(email));
+  await page.goto(`${link.pathname}${link.search}`);
+  await page.getByLabel('New password', { exact: true }).fill('my fresh passphrase');
+  await page.getByLabel('Repeat new password').fill('my fresh passphrase');
+  await page.getByLabel('Repeat new password').press('Enter');
+  const reset = page.getByRole('main').getByRole('status');
+  await expect(reset).toHaveText('Your password has been reset, and every device was signed out.');
+  await expect(reset).toBeFocused();
+});

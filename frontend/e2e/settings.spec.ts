@@ -206,3 +206,17 @@ test('backing out of signing out everywhere puts focus back on its button', asyn
   await expect(everywhere).toBeFocused();
   await expect(sessions(page)).toHaveCount(1);
 });
+
+test('signing a device out moves focus to the message saying so, since its row and button are gone', async ({ page, newDevice }) => {
+  const email = uniqueEmail('revoke-focus');
+  await registerOnBackend(email);
+  const phone = await newDevice();
+  await signedIn(phone, email, PASSWORD, '/dashboard');
+  await signedIn(page, email);
+
+  await sessions(page).filter({ hasNotText: 'This device' }).getByRole('button', { name: /^Sign out / }).press('Enter');
+  const done = page.getByRole('region', { name: 'Signed-in devices' }).getByRole('status');
+  await expect(done).toHaveText('That device has been signed out.');
+  await expect(done).toBeFocused();
+  await expect(sessions(page)).toHaveCount(1);
+});

@@ -1,4 +1,4 @@
-import type { ComponentProps, ReactNode } from 'react';
+import type { ComponentProps, ReactNode, Ref } from 'react';
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(' ');
@@ -101,14 +101,17 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
   );
 }
 
+/** A message; given a `ref`, it can take focus, for when it replaces what the person was using. */
 export function Alert({
   tone = 'error',
   children,
   id,
+  ref,
 }: {
   tone?: 'error' | 'success' | 'info';
   children: ReactNode;
   id?: string;
+  ref?: Ref<HTMLDivElement>;
 }) {
   const tones = {
     error: 'bg-rose-50 text-rose-800 ring-rose-200',
@@ -116,7 +119,7 @@ export function Alert({
     info: 'bg-sky-50 text-sky-800 ring-sky-200',
   };
   return (
-    <div id={id} role={tone === 'error' ? 'alert' : 'status'} className={cx('rounded-lg px-4 py-3 text-sm ring-1 ring-inset', tones[tone])}>
+    <div ref={ref} id={id} tabIndex={ref ? -1 : undefined} role={tone === 'error' ? 'alert' : 'status'} className={cx('rounded-lg px-4 py-3 text-sm ring-1 ring-inset', tones[tone])}>
       {children}
     </div>
   );

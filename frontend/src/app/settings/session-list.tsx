@@ -1,5 +1,5 @@
 'use client';
-import { useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { Alert, Badge, Button } from '@/components/ui';
 import { useConfirmation } from '@/components/use-confirmation';
 import type { Schemas } from '@/lib/backend/client';
@@ -13,6 +13,12 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const { confirming: confirmAll, ask, cancel, trigger, onKeyDown } = useConfirmation();
+  const messageRef = useRef<HTMLDivElement>(null);
+
+  // A revoked device's row goes, and with it the button that had focus: the outcome takes it.
+  useEffect(() => {
+    if (message) messageRef.current?.focus();
+  }, [message]);
 
   function revoke(session: BackendSession) {
     setPendingId(session.id);
@@ -32,7 +38,11 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
 
   return (
     <div className="space-y-4">
-      {message && <Alert tone={message.tone}>{message.text}</Alert>}
+      {message && (
+        <Alert ref={messageRef} tone={message.tone}>
+          {message.text}
+        </Alert>
+      )}
       <ul className="divide-y divide-slate-200" aria-label="Signed-in devices" data-testid="sessions">
         {sessions.map((s) => {
           const device = describeUserAgent(s.userAgent);

@@ -1,5 +1,5 @@
 'use client';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { Alert, Field, SubmitButton, controlClass } from '@/components/ui';
@@ -11,7 +11,12 @@ export function ForgotPasswordForm() {
   const [state, onSubmit, pending, secondsLeft] = useFormAction(requestPasswordReset, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
-  if (state.ok) return <Alert tone="success">{state.message}</Alert>;
+  const doneRef = useRef<HTMLDivElement>(null);
+  // The form, and the button that sent it, give way to the outcome: focus moves there.
+  useEffect(() => {
+    if (state.ok) doneRef.current?.focus();
+  }, [state.ok]);
+  if (state.ok) return <Alert ref={doneRef} tone="success">{state.message}</Alert>;
   return (
     <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Request a password reset">
       <FormMessage errors={state.errors} id="forgot-error" />

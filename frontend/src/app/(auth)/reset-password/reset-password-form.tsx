@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useFormAction } from '@/components/use-form-action';
 import { PasswordInput } from '@/components/password-input';
@@ -13,10 +13,15 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const [state, onSubmit, pending, secondsLeft] = useFormAction(resetPassword, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstError(formRef, state.errors);
+  const doneRef = useRef<HTMLDivElement>(null);
+  // The form, and the button that sent it, give way to the outcome: focus moves there.
+  useEffect(() => {
+    if (state.ok) doneRef.current?.focus();
+  }, [state.ok]);
   if (state.ok) {
     return (
       <div className="space-y-4">
-        <Alert tone="success">{state.message}</Alert>
+        <Alert ref={doneRef} tone="success">{state.message}</Alert>
         <Link href="/login" className={`${buttonClass('primary')} w-full`}>
           Sign in
         </Link>
