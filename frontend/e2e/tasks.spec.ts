@@ -194,3 +194,26 @@ test('deleting a task moves focus to the task list instead of losing it', async 
   await expect(page.getByRole('heading', { name: 'Task list' })).toBeFocused();
   await expect(page.getByTestId('result-count')).toHaveText('1 task');
 });
+
+test('a task form whose request never reaches the server keeps what was typed and says so', async ({ page }) => {
+  await signedInWithTasks(page, ['Existing task']);
+  // The browser loses its connection to this app (not the backend: that is guardAction's case).
+  await page.route('**/dashboard', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
+  const form = page.getByRole('form', { name: 'New task' });
+  await form.getByLabel('Title').fill('Typed while offline');
+  await form.getByRole('button', { name: 'Add task' }).click();
+  await expect(form.getByRole('alert')).toHaveText('We could not reach the server. Check your connection and try again.');
+  await expect(form.getByRole('alert')).toBeFocused();
+  await expect(form.getByLabel('Title')).toHaveValue('Typed while offline');
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+  // Ticking a task off, likewise: it stays unticked, and says why.
+  const existing = list(page).getByTestId('task').filter({ hasText: 'Existing task' });
+  await existing.getByRole('checkbox').click();
+  await expect(existing.getByRole('alert')).toHaveText('We could not reach the server. Check your connection and try again.');
+  await expect(existing.getByRole('checkbox')).not.toBeChecked();
+
+  await page.unroute('**/dashboard');
+  await form.getByRole('button', { name: 'Add task' }).click();
+  await expect(form.getByRole('status')).toHaveText('Added “Typed while offline”.');
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+});

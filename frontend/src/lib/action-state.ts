@@ -10,3 +10,12 @@ export interface ActionState {
 }
 
 export const IDLE: ActionState = { ok: false, errors: { fields: {} } };
+
+/**
+ * A server action the browser got no answer to: its connection to this app dropped, or the app was
+ * restarting. Not the backend failing, which guardAction answers on the server.
+ */
+export const UNREACHABLE: ActionState = {
+  ok: false,
+  errors: { fields: {}, form: 'We could not reach the server. Check your connection and try again.' },
+};

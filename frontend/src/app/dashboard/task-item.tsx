@@ -2,7 +2,7 @@
 import { useEffect, useOptimistic, useRef, useState, useTransition } from 'react';
 import { FormMessage } from '@/components/form-message';
 import { useConfirmation } from '@/components/use-confirmation';
-import { useFormAction } from '@/components/use-form-action';
+import { answerOf, useFormAction } from '@/components/use-form-action';
 import { Badge, Button, SubmitButton, cx } from '@/components/ui';
 import { IDLE } from '@/lib/action-state';
 import type { Schemas } from '@/lib/backend/client';
@@ -44,7 +44,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
     setError(null);
     startTransition(async () => {
       setCompletedOptimistic(next);
-      const result = await setTaskCompleted(task.id, next);
+      const result = await answerOf(setTaskCompleted(task.id, next));
       if (!result.ok) setError(result.errors.form ?? 'Could not update the task.');
     });
   }
@@ -52,7 +52,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
   function remove() {
     setError(null);
     startTransition(async () => {
-      const result = await deleteTask(task.id);
+      const result = await answerOf(deleteTask(task.id));
       // The task, and the button that deleted it, are gone: the list's heading takes focus, and
       // the list's result count (a live region) says how many are left.
       if (result.ok) {

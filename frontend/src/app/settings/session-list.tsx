@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { Alert, Badge, Button } from '@/components/ui';
 import { useConfirmation } from '@/components/use-confirmation';
+import { answerOf } from '@/components/use-form-action';
 import type { Schemas } from '@/lib/backend/client';
 import { describeUserAgent, relativeTime } from '@/lib/user-agent';
 import { revokeSession, signOutEverywhere } from './actions';
@@ -23,7 +24,7 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
   function revoke(session: BackendSession) {
     setPendingId(session.id);
     startTransition(async () => {
-      const result = await revokeSession(session.id);
+      const result = await answerOf(revokeSession(session.id));
       setPendingId(null);
       setMessage(result.ok ? { tone: 'success', text: result.message ?? 'Signed out.' } : { tone: 'error', text: result.errors.form ?? 'Could not sign that device out.' });
     });
@@ -31,7 +32,7 @@ export function SessionList({ sessions }: { sessions: BackendSession[] }) {
 
   function everywhere() {
     startTransition(async () => {
-      const result = await signOutEverywhere();
+      const result = await answerOf(signOutEverywhere());
       if (result && !result.ok) setMessage({ tone: 'error', text: result.errors.form ?? 'Could not sign out everywhere.' });
     });
   }
