@@ -220,3 +220,30 @@ test('signing a device out moves focus to the message saying so, since its row a
   await expect(done).toBeFocused();
   await expect(sessions(page)).toHaveCount(1);
 });
+
+test('saving keeps focus on the Save button, and pressing it again while the first save is on its way sends nothing', async ({ page }) => {
+  const email = uniqueEmail('save-focus');
+  await registerOnBackend(email, PASSWORD, 'Barbara');
+  await signedIn(page, email);
+
+  let saves = 0;
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/settings') saves += 1;
+  });
+  // A slow connection: the first save is still on its way when the key is pressed again.
+  await page.route('**/settings', async (route) => {
+    if (route.request().method() === 'POST') await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+
+  const form = page.getByRole('form', { name: 'Profile' });
+  await form.getByLabel('Name').fill('Barbara Liskov');
+  const save = form.getByRole('button', { name: 'Save profile' });
+  await save.press('Enter');
+  await expect(save).toHaveAttribute('aria-busy', 'true');
+  await expect(save).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(form.getByRole('status')).toHaveText('Profile saved.');
+  await expect(save).toBeFocused();
+  expect(saves).toBe(1);
+});

@@ -7,15 +7,15 @@ export function cx(...classes: (string | false | null | undefined)[]): string {
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
 const VARIANTS: Record<Variant, string> = {
-  primary: 'bg-brand-600 text-white shadow-sm hover:bg-brand-700 disabled:bg-brand-500/60',
-  secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 shadow-sm hover:bg-slate-50 disabled:text-slate-400',
-  danger: 'bg-rose-600 text-white shadow-sm hover:bg-rose-700 disabled:bg-rose-400',
-  ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
+  primary: 'bg-brand-600 text-white shadow-sm hover:bg-brand-700 disabled:bg-brand-500/60 aria-busy:bg-brand-500/60',
+  secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 shadow-sm hover:bg-slate-50 disabled:text-slate-400 aria-busy:text-slate-400',
+  danger: 'bg-rose-600 text-white shadow-sm hover:bg-rose-700 disabled:bg-rose-400 aria-busy:bg-rose-400',
+  ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400 aria-busy:text-slate-400',
 };
 
 export function buttonClass(variant: Variant = 'primary', size: 'sm' | 'md' = 'md'): string {
   return cx(
-    'inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-lg font-medium transition-colors disabled:cursor-not-allowed',
+    'inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-lg font-medium transition-colors disabled:cursor-not-allowed aria-busy:cursor-wait',
     size === 'sm' ? 'px-2.5 py-1.5 text-sm' : 'px-4 py-2.5 text-sm',
     VARIANTS[variant],
   );
@@ -28,12 +28,18 @@ export function Button({
   className,
   children,
   disabled,
+  onClick,
   ...props
 }: ComponentProps<'button'> & { variant?: Variant; size?: 'sm' | 'md'; pending?: boolean }) {
+  // While its request is on its way a button refuses presses (a submit button, the form's
+  // submission, Enter in a field included) without being `disabled`: a disabled button loses
+  // focus, and the keyboard or screen reader user is dropped at the top of the page.
   return (
     <button
       {...props}
-      disabled={disabled || pending}
+      disabled={disabled}
+      aria-disabled={pending || undefined}
+      onClick={pending ? (event) => event.preventDefault() : onClick}
       aria-busy={pending || undefined}
       className={cx(buttonClass(variant, size), className)}
     >
