@@ -78,7 +78,7 @@ function TaskView({ task, today, onEdit, editButton }: { task: Task; today: stri
         className="mt-1 size-5 shrink-0 rounded border-slate-300 text-brand-600 accent-brand-600 aria-disabled:opacity-50"
       />
       <div className="min-w-0 flex-1">
-        <label htmlFor={checkboxId} className={cx('block font-medium break-words', completed ? 'text-slate-400 line-through' : 'text-slate-900')}>
+        <label htmlFor={checkboxId} className={cx('block font-medium break-words', completed ? 'text-slate-500 line-through' : 'text-slate-900')}>
           {task.title}
           <span className="sr-only">{completed ? ' (done)' : ''}</span>
         </label>
