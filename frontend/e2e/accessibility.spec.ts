@@ -74,3 +74,17 @@ test('the signed-in pages pass axe, with done, overdue and high-priority tasks, 
   await expectNoViolations(page, 'the dashboard mid-edit at 375px');
   await expectNoSidewaysScroll(page, 'the dashboard mid-edit');
 });
+
+test('every page has a title of its own, error pages included', async ({ page }) => {
+  for (const [path, title] of [
+    ['/', 'Tasks'],
+    ['/login', 'Sign in · Tasks'],
+    ['/register', 'Create account · Tasks'],
+    ['/forgot-password', 'Forgot password · Tasks'],
+    ['/reset-password?token=abc', 'Choose a new password · Tasks'],
+    ['/no-such-page', 'Page not found · Tasks'],
+  ]) {
+    await page.goto(path);
+    await expect(page, path).toHaveTitle(title);
+  }
+});
