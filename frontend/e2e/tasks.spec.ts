@@ -137,8 +137,25 @@ async function signedInWithTasks(page: Page, titles: string[]) {
   await page.goto('/login');
   await signIn(page, email, PASSWORD);
   await page.waitForURL('**/dashboard');
-  await expect(list(page).getByTestId('task')).toHaveCount(titles.length);
+  await expect(page.getByTestId('result-count')).toContainText(`${titles.length} task`);
 }
+
+test('paging with the keyboard to the last page and back leaves focus on the task list, not on <body>', async ({ page }) => {
+  await signedInWithTasks(page, Array.from({ length: 12 }, (_, i) => `Chore ${String(i + 1).padStart(2, '0')}`));
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  const heading = page.getByRole('heading', { name: 'Task list' });
+
+  // The last page has no "Next →" link to keep focus on.
+  await pagination.getByRole('link', { name: 'Next →' }).press('Enter');
+  await expect(page).toHaveURL(/page=2/);
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+  await expect(heading).toBeFocused();
+
+  await pagination.getByRole('link', { name: '← Previous' }).press('Enter');
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(list(page).getByTestId('task')).toHaveCount(10);
+  await expect(heading).toBeFocused();
+});
 
 test('ticking a task off with the keyboard leaves focus on its checkbox, to tick the next one', async ({ page }) => {
   await signedInWithTasks(page, ['Water the plants', 'Pay the rent']);

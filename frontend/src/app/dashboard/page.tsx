@@ -4,6 +4,7 @@ import { Card, buttonClass } from '@/components/ui';
 import { backendAs, requireSession } from '@/lib/server/session';
 import { isFiltered, PAGE_SIZE, parseTaskQuery, TASK_LIST_HEADING_ID, taskQueryString, todayUtc, type TaskQuery } from '@/lib/tasks';
 import { NewTaskForm } from './new-task-form';
+import { PageFocus } from './page-focus';
 import { TaskFilters } from './task-filters';
 import { TaskItem } from './task-item';
 
@@ -118,6 +119,7 @@ function Pagination({ query, pages }: { query: TaskQuery; pages: number }) {
   const disabled = `${buttonClass('secondary', 'sm')} pointer-events-none opacity-50`;
   return (
     <nav aria-label="Pagination" className="flex items-center justify-between pt-2">
+      <PageFocus page={query.page} />
       {prev ? (
         <Link href={prev} className={buttonClass('secondary', 'sm')} rel="prev">
           ← Previous
