@@ -176,6 +176,16 @@ test('ticking a task off with the keyboard leaves focus on its checkbox, to tick
   await expect(plants).toBeFocused();
 });
 
+test('ticking a task off under the "Not done" filter, which takes it off the list, leaves focus on the task list', async ({ page }) => {
+  await signedInWithTasks(page, ['Book the dentist', 'Call the plumber']);
+  await page.goto('/dashboard?status=pending');
+  await expect(list(page).getByTestId('task')).toHaveCount(2);
+  await list(page).getByRole('checkbox', { name: 'Call the plumber' }).focus();
+  await page.keyboard.press('Space');
+  await expect(list(page).getByTestId('task')).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Task list' })).toBeFocused();
+});
+
 test('saving an edit puts focus back on the task\u2019s Edit button', async ({ page }) => {
   await signedInWithTasks(page, ['Renew the passport']);
   await list(page).getByRole('button', { name: 'Edit “Renew the passport”' }).press('Enter');

@@ -4,7 +4,7 @@ import { Card, buttonClass } from '@/components/ui';
 import { backendAs, requireSession } from '@/lib/server/session';
 import { isFiltered, PAGE_SIZE, parseTaskQuery, TASK_LIST_HEADING_ID, taskQueryString, todayUtc, type TaskQuery } from '@/lib/tasks';
 import { NewTaskForm } from './new-task-form';
-import { PageFocus } from './page-focus';
+import { ListFocus } from './list-focus';
 import { TaskFilters } from './task-filters';
 import { TaskItem } from './task-item';
 
@@ -64,6 +64,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             {isFiltered(query) ? ' match these filters' : ''}
             {pages > 1 ? ` · page ${query.page} of ${pages}` : ''}
           </p>
+          <ListFocus shown={`${query.page}:${tasks.data.tasks.map((task) => task.id).join(',')}`} />
           {tasks.data.tasks.length === 0 ? (
             <EmptyState filtered={isFiltered(query)} outOfRange={query.page > pages} />
           ) : (
@@ -119,7 +120,6 @@ function Pagination({ query, pages }: { query: TaskQuery; pages: number }) {
   const disabled = `${buttonClass('secondary', 'sm')} pointer-events-none opacity-50`;
   return (
     <nav aria-label="Pagination" className="flex items-center justify-between pt-2">
-      <PageFocus page={query.page} />
       {prev ? (
         <Link href={prev} className={buttonClass('secondary', 'sm')} rel="prev">
           ← Previous
