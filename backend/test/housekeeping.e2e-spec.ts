@@ -67,6 +67,19 @@ describe('Housekeeping', () => {
     }
   });
 
+  it('ends a pass in progress after its current batch when the app closes, before the pools do', async () => {
+    const closing = await createTestApp();
+    const user = await closing.signUp();
+    await closing.db.query(`INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at)
+      SELECT gen_random_uuid(), $1, now(), now(), now() - interval '1 day' FROM generate_series(1, 12000)`, [user.id]);
+    const pass = closing.app.get(HousekeepingService).run();
+    await closing.close();
+    // One or two batches of 5 000, not all three, and no query on a closed pool.
+    const { sessions } = await pass;
+    expect(sessions).toBeGreaterThanOrEqual(5000);
+    expect(sessions).toBeLessThan(12000);
+  });
+
   it('runs every HOUSEKEEPING_INTERVAL_MINUTES on a timer that never holds the process open, stopped with the app', async () => {
     const setInterval = jest.spyOn(global, 'setInterval');
     const clearInterval = jest.spyOn(global, 'clearInterval');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -24,9 +24,10 @@ export interface HousekeepingResult {
  * skip rows another instance is deleting, so they share the work instead of waiting on each other.
  */
 @Injectable()
-export class HousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HousekeepingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,13 +45,24 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
     this.timer = setInterval(() => void this.runLogged(), minutes * 60_000).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pools close (onApplicationShutdown): a pass in progress ends after its current batch. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping = true;
     await this.running;
   }
 
   /** One pass; what it deleted. */
-  async run(): Promise<HousekeepingResult> {
+  run(): Promise<HousekeepingResult> {
+    const pass = this.pass();
+    const running = pass.catch(() => undefined).finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
+    return pass;
+  }
+
+  private async pass(): Promise<HousekeepingResult> {
     const now = this.clock.now().getTime();
     const retention = this.config.auditRetentionDays;
     return {
@@ -61,16 +73,13 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async runLogged(): Promise<void> {
+    // A pass slower than the interval is not started twice.
     if (this.running) return;
-    const pass = this.run();
-    this.running = pass.catch(() => undefined);
     try {
-      const deleted = await pass;
+      const deleted = await this.run();
       if (deleted.sessions + deleted.resetLinks + deleted.authEvents > 0) this.logger.info({ deleted }, 'housekeeping');
     } catch (error) {
       this.logger.error({ err: describeError(error) }, 'housekeeping failed');
-    } finally {
-      this.running = undefined;
     }
   }
 
@@ -83,7 +92,7 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
         [before],
       )) as [unknown, number];
       total += deleted;
-      if (deleted < BATCH) return total;
+      if (deleted < BATCH || this.stopping) return total;
     }
   }
 }
