@@ -132,11 +132,7 @@ export class AuthService {
   /** Needs the current password (throttled like a login); ends every other session. */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, meta: ClientMeta): Promise<void> {
     const user = await this.users.getCaller(caller);
-    const ok = await this.attempts.counted(caller.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, currentPassword));
-    if (!ok) {
-      await this.audit.record('reauth_failure', { userId: user.id, sessionId: caller.sessionId, meta, detail: { action: 'change_password' } });
-      throw unauthorized(INCORRECT_CURRENT_PASSWORD);
-    }
+    await this.users.reauthenticate(caller, user, currentPassword, meta, 'change_password', INCORRECT_CURRENT_PASSWORD);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (em) => {
       // Only over the hash just verified: a reset committed during the two hashes wins. An account

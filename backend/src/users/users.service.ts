@@ -87,6 +87,25 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * The password a signed-in user gives again before a sensitive change: counted against the
+   * (account, IP) pair like a sign-in guess, cleared when right; a wrong one is audited
+   * (`reauth_failure`, with the session and the action) and refused with `wrongPassword`.
+   */
+  async reauthenticate(
+    caller: AuthUser,
+    account: User,
+    password: string,
+    meta: ClientMeta,
+    action: 'change_password' | 'change_email' | 'delete_account',
+    wrongPassword: string,
+  ): Promise<void> {
+    const ok = await this.attempts.counted(account.email, meta.ip ?? 'unknown', () => this.passwords.verify(account.passwordHash, password));
+    if (ok) return;
+    await this.audit.record('reauth_failure', { userId: account.id, sessionId: caller.sessionId, meta, detail: { action } });
+    throw unauthorized(wrongPassword);
+  }
+
   /** Creates an account from a plaintext password (hashed first, outside any transaction). */
   async create(input: { email: string; password: string; name?: string | null; role?: Role }): Promise<User> {
     const { password, ...rest } = input;
@@ -128,12 +147,7 @@ export class UsersService {
       if (dto.currentPassword === undefined) {
         throw new ProblemException(422, 'The request contains invalid fields.', [{ field: 'currentPassword', message: 'The current password is required to change the email' }]);
       }
-      const currentPassword = dto.currentPassword;
-      const ok = await this.attempts.counted(current.email, meta.ip ?? 'unknown', () => this.passwords.verify(current.passwordHash, currentPassword));
-      if (!ok) {
-        await this.audit.record('reauth_failure', { userId: current.id, sessionId: caller.sessionId, meta, detail: { action: 'change_email' } });
-        throw unauthorized(INCORRECT_CURRENT_PASSWORD);
-      }
+      await this.reauthenticate(caller, current, dto.currentPassword, meta, 'change_email', INCORRECT_CURRENT_PASSWORD);
       verifiedHash = current.passwordHash;
     }
     let previousEmail: string | undefined;
@@ -207,11 +221,7 @@ export class UsersService {
    */
   async deleteMe(caller: AuthUser, password: string, meta: ClientMeta): Promise<void> {
     const user = await this.getCaller(caller);
-    const ok = await this.attempts.counted(user.email, meta.ip ?? 'unknown', () => this.passwords.verify(user.passwordHash, password));
-    if (!ok) {
-      await this.audit.record('reauth_failure', { userId: user.id, sessionId: caller.sessionId, meta, detail: { action: 'delete_account' } });
-      throw unauthorized('Incorrect password.');
-    }
+    await this.reauthenticate(caller, user, password, meta, 'delete_account', 'Incorrect password.');
     await this.dataSource.transaction(async (em) => {
       // The last active admin stays, as it does against a self-demotion: without this an admin's own
       // deletion left a deployment with no admin. Every active admin's row is locked with the caller's,
